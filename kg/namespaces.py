@@ -30,7 +30,7 @@ PREFIXES: dict[str, Namespace] = {
 
 __all__ = [
     "DCTERMS", "ID", "OA", "OPENGOV", "ORG", "PREFIXES", "PROV", "RDF", "RDFS", "RFC7111",
-    "SCHEMA", "SKOS", "UNKG", "XSD", "symbol_slug",
+    "SCHEMA", "SKOS", "UNKG", "XSD", "canonical_symbol", "symbol_slug",
 ]
 
 
