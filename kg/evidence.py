@@ -1,0 +1,89 @@
+"""Evidence: the Web Annotation that ties a fact to the exact characters (or row) of a source."""
+
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+
+from kg.errors import CuratorError
+from kg.namespaces import DCTERMS, ID, OA, PROV, RDF, RFC7111, UNKG, XSD
+from kg.sources import Source
+from kg.triples import TripleSink
+
+
+def _annotation(graph: TripleSink, iri: URIRef, source: Source, bodies: Iterable[URIRef]) -> URIRef:
+    target = URIRef(f"{iri}/target")
+    graph.add((iri, RDF.type, UNKG.Evidence))
+    graph.add((iri, RDF.type, OA.Annotation))
+    graph.add((iri, OA.motivatedBy, UNKG.evidencing))
+    graph.add((iri, OA.hasTarget, target))
+    graph.add((target, RDF.type, OA.SpecificResource))
+    graph.add((target, OA.hasSource, source.iri))
+    for body in bodies:
+        graph.add((iri, OA.hasBody, body))
+        graph.add((body, UNKG.evidence, iri))
+        graph.add((body, PROV.wasDerivedFrom, source.iri))
+    return target
+
+
+def emit_quote_evidence(
+    graph: TripleSink,
+    evidence_id: str,
+    source: Source,
+    quote: str,
+    bodies: list[URIRef],
+    *,
+    occurrence: int | None,
+    file: str,
+    record: str,
+) -> str:
+    """Find the quote in the source and record its span; returns the verbatim words."""
+    spans = source.folded.find_all(quote)
+    if not spans:
+        nearest = source.folded.nearest(quote)
+        hint = f'; the nearest text is "{nearest}"' if nearest else ""
+        raise CuratorError(
+            f'quote "{quote}" is not in {source.display}{hint}. Copy the words from the article',
+            file=file,
+            record=record,
+        )
+    if occurrence is None and len(spans) > 1:
+        raise CuratorError(
+            f'quote "{quote}" occurs {len(spans)} times in {source.display}; add '
+            "occurrence: N (1 for the first) or quote more words",
+            file=file,
+            record=record,
+        )
+    index = (occurrence or 1) - 1
+    if not 0 <= index < len(spans):
+        raise CuratorError(
+            f'occurrence {occurrence} asked, but quote "{quote}" occurs {len(spans)} time(s)',
+            file=file,
+            record=record,
+        )
+    span = spans[index]
+    iri = ID[f"evidence/{evidence_id}"]
+    target = _annotation(graph, iri, source, bodies)
+    quote_sel, position_sel = URIRef(f"{iri}/quote"), URIRef(f"{iri}/position")
+    graph.add((target, OA.hasSelector, quote_sel))
+    graph.add((target, OA.hasSelector, position_sel))
+    graph.add((quote_sel, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote_sel, OA.exact, Literal(span.exact)))
+    graph.add((quote_sel, OA.prefix, Literal(span.prefix)))
+    graph.add((quote_sel, OA.suffix, Literal(span.suffix)))
+    graph.add((position_sel, RDF.type, OA.TextPositionSelector))
+    graph.add((position_sel, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+    graph.add((position_sel, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+    return span.exact
+
+
+def emit_row_evidence(
+    graph: TripleSink, evidence_id: str, source: Source, row: int, bodies: list[URIRef]
+) -> None:
+    """Evidence that is one row of a CSV file (RFC 7111 fragment; the header is row 1)."""
+    iri = ID[f"evidence/{evidence_id}"]
+    target = _annotation(graph, iri, source, bodies)
+    selector = URIRef(f"{iri}/row")
+    graph.add((target, OA.hasSelector, selector))
+    graph.add((selector, RDF.type, OA.FragmentSelector))
+    graph.add((selector, DCTERMS.conformsTo, URIRef(RFC7111)))
+    graph.add((selector, RDF.value, Literal(f"row={row}")))

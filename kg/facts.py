@@ -1,0 +1,504 @@
+"""Curated facts (facts/*.yaml) to triples, every fact with the evidence of its quoted words.
+
+Two passes: the first reads every record and registers what it defines, so a
+record may refer to one defined later or in another file; the second emits.
+Every problem is a CuratorError naming the file, the record and the fix.
+"""
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.errors import CuratorError
+from kg.evidence import emit_quote_evidence
+from kg.namespaces import DCTERMS, ID, OPENGOV, ORG, RDF, RDFS, SCHEMA, SKOS, UNKG, XSD
+from kg.sources import Source
+from kg.triples import TripleSink
+from kg.undl import BODIES, count_iri, document_iri, state_iri, vote_event_iri, vote_iri
+from kg.yamlio import LINE, read_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+COMMON = {"id", "kind", "evidence", "note"}
+# kind -> (required fields, optional fields), besides id, kind, evidence and note.
+KINDS: dict[str, tuple[set[str], set[str]]] = {
+    "person": ({"name"}, {"aliases", "posts"}),
+    "organization": ({"name"}, {"aliases", "part_of"}),
+    "group": ({"name", "members"}, {"aliases"}),
+    "post": ({"name", "post_in"}, set()),
+    "state-names": ({"state", "aliases"}, set()),
+    "resolution": ({"symbol"}, {"drafted_by", "title"}),
+    "amendment": ({"amends", "description"},
+                  {"name", "moved_by", "on_behalf_of", "original_wording", "proposed_wording",
+                   "outcome"}),
+    "vote-event": ({"motion", "body", "date", "result"},
+                   {"yes", "no", "abstain", "vetoed_by"}),
+    "voting-rule": ({"body", "minimum_yes_votes", "permanent_member_veto", "description"},
+                    set()),
+    "vote": ({"voters", "option"}, {"event", "events"}),
+    "tally": ({"event"}, {"yes", "no", "abstain", "total"}),
+    "date": ({"events", "date"}, set()),
+    "outcome": ({"motion", "outcome"}, set()),
+    "statement": ({"speaker", "direct"},
+                  {"role", "date", "date_status", "text", "about", "stance", "towards",
+                   "comments_on", "variant_of"}),
+    "event": ({"event_kind", "description"},
+              {"name", "participants", "date", "date_status"}),
+}
+NEEDS_EVIDENCE = set(KINDS) - {"person", "organization", "group", "post", "state-names"}
+REF_KINDS = {"state", "person", "org", "group", "post", "doc", "amendment", "event", "statement"}
+COUNT_FIELDS = {"yes": "yes", "no": "no", "abstain": "abstain"}
+
+
+@dataclass
+class Record:
+    data: dict[str, Any]
+    file: str
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.get("kind", ""))
+
+    @property
+    def where(self) -> str:
+        return f"record {self.id!r} (line {self.data.get(LINE, '?')})"
+
+    def error(self, message: str) -> CuratorError:
+        return CuratorError(message, file=self.file, record=self.where)
+
+    def list(self, key: str) -> list[Any]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        return value if isinstance(value, list) else [value]
+
+
+class Facts:
+    """The curated records of a project, checked and turned into triples."""
+
+    def __init__(self, root: Path, sources: dict[str, Source], official: Graph,
+                 ontology: Graph):
+        self.sources = sources
+        self.ontology = ontology
+        self.records = _read_records(root)
+        self.refs: dict[str, URIRef] = {
+            f"state:{iso3}": state_iri(str(iso3)) for iso3 in official.objects(None, UNKG.iso3)}
+        for body in BODIES:
+            self.refs[f"org:{body.rsplit('/', 1)[-1]}"] = body
+        # Resolutions in the official record, by symbol; their adoption votes share the key.
+        self.symbols = {str(s) for s in official.objects(None, UNKG.symbol)}
+        self.vote_events: dict[str, URIRef] = {s: vote_event_iri(s) for s in self.symbols}
+        self.refs.update({f"doc:{s}": document_iri(s) for s in self.symbols})
+        self.claims: dict[tuple[Any, Any, Any], str] = {}
+        self._register()
+
+    # -- pass one: what each record defines -------------------------------------------------
+
+    def _register(self) -> None:
+        seen: dict[str, Record] = {}
+        for record in self.records:
+            self._check_fields(record)
+            if record.id in seen:
+                raise record.error(f"id {record.id!r} is also used by {seen[record.id].file} "
+                                   f"{seen[record.id].where}; ids must be unique")
+            seen[record.id] = record
+            prefix = {"organization": "org", "resolution": "doc"}.get(record.kind, record.kind)
+            if record.kind == "resolution":
+                symbol = str(record.data["symbol"])
+                self.refs[f"doc:{symbol}"] = document_iri(symbol)
+            elif record.kind == "amendment":
+                self.refs[f"amendment:{record.id}"] = ID[f"amendment/{record.id}"]
+            elif record.kind == "vote-event":
+                self.vote_events[record.id] = vote_event_iri(record.id)
+            elif prefix in REF_KINDS:
+                self.refs[f"{prefix}:{record.id}"] = ID[f"{prefix}/{record.id}"]
+
+    def _check_fields(self, record: Record) -> None:
+        if not isinstance(record.data, dict):
+            raise CuratorError("each record must be a mapping of fields", file=record.file)
+        if not record.id:
+            raise record.error("missing field 'id'")
+        if not ID_PATTERN.match(record.id) and record.kind != "vote-event":
+            raise record.error("an id uses lower-case letters, digits and single hyphens")
+        if record.kind not in KINDS:
+            raise record.error(f"unknown kind {record.kind!r}; use one of "
+                               f"{', '.join(sorted(KINDS))}")
+        required, optional = KINDS[record.kind]
+        fields = set(record.data) - {LINE}
+        for name in sorted(required - fields):
+            raise record.error(f"missing field {name!r} (a {record.kind} needs "
+                               f"{', '.join(sorted(required))})")
+        allowed = required | optional | COMMON
+        for name in sorted(fields - allowed):
+            hint = difflib.get_close_matches(name, allowed, n=1)
+            raise record.error(f"unknown field {name!r}" +
+                               (f"; did you mean {hint[0]!r}?" if hint else ""))
+        if record.kind in NEEDS_EVIDENCE and not record.list("evidence"):
+            raise record.error("no evidence: add at least one {source, quote} from an article")
+
+    # -- references -----------------------------------------------------------------------
+
+    def ref(self, record: Record, value: Any, kinds: list[str] | None = None) -> URIRef:
+        text = str(value)
+        if ":" not in text and kinds and len(kinds) == 1:
+            text = f"{kinds[0]}:{text}"  # a field that takes one kind may omit the prefix
+        if text not in self.refs:
+            kind = text.split(":", 1)[0] if ":" in text else ""
+            pool = [r for r in self.refs if r.startswith(f"{kind}:")] or list(self.refs)
+            close = difflib.get_close_matches(text, pool, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else (
+                "; write kind:key, e.g. state:USA or person:dmitry-peskov")
+            raise record.error(f"unknown reference {text!r}{hint}")
+        if kinds is not None and text.split(":", 1)[0] not in kinds:
+            raise record.error(f"{text!r} cannot be used here; expected a "
+                               f"{' or '.join(kinds)} reference")
+        return self.refs[text]
+
+    def refs_of(self, record: Record, key: str, kinds: list[str] | None = None
+                ) -> list[URIRef]:
+        return [self.ref(record, value, kinds) for value in record.list(key)]
+
+    def vote_event(self, record: Record, key: Any) -> tuple[str, URIRef]:
+        text = str(key)
+        if text not in self.vote_events:
+            close = difflib.get_close_matches(text, list(self.vote_events), n=3, cutoff=0.5)
+            raise record.error(f"unknown vote event {text!r}; use a resolution symbol or an "
+                               "amendment id" + (f" (did you mean {', '.join(close)}?)"
+                                                  if close else ""))
+        return text, self.vote_events[text]
+
+    def concept(self, record: Record, scheme: str, value: Any) -> URIRef:
+        """A code-list value ('praise', 'non-voting') as its SKOS concept in the ontology."""
+        iri = UNKG["".join(part.capitalize() for part in str(value).split("-"))]
+        members = sorted(str(c).rsplit("#", 1)[-1]
+                         for c in self.ontology.subjects(SKOS.inScheme, UNKG[scheme]))
+        if (iri, SKOS.inScheme, UNKG[scheme]) not in self.ontology:
+            words = ", ".join(re.sub(r"(?<!^)([A-Z])", r"-\1", m).lower() for m in members)
+            raise record.error(f"unknown value {value!r} for {scheme}; use one of {words}")
+        return iri
+
+    # -- pass two: triples -----------------------------------------------------------------
+
+    def emit(self, graph: TripleSink) -> None:
+        emitters: dict[str, Callable[[TripleSink, Record], list[URIRef]]] = {
+            "person": self._person, "organization": self._organization, "group": self._group,
+            "post": self._post, "state-names": self._state_names,
+            "resolution": self._resolution, "amendment": self._amendment,
+            "vote-event": self._vote_event_record, "voting-rule": self._voting_rule,
+            "vote": self._vote_claims, "tally": self._tally_claims, "date": self._date_claims,
+            "outcome": self._outcome_claim, "statement": self._statement, "event": self._event,
+        }
+        for record in self.records:
+            nodes = emitters[record.kind](graph, record)
+            for node in nodes:
+                graph.add((node, UNKG.curatedIn, Literal(f"{record.file}#{record.id}")))
+                if record.data.get("note"):
+                    graph.add((node, UNKG.curatorNote, Literal(str(record.data["note"]))))
+            self._evidence(graph, record, nodes)
+
+    def _evidence(self, graph: TripleSink, record: Record, nodes: list[URIRef]) -> list[str]:
+        words = []
+        for n, item in enumerate(record.list("evidence"), start=1):
+            if not isinstance(item, dict) or not {"source", "quote"} <= set(item):
+                raise record.error(f"evidence item {n} needs a source and a quote")
+            source = self.sources.get(str(item["source"]))
+            if source is None:
+                close = difflib.get_close_matches(str(item["source"]), list(self.sources), n=3)
+                raise record.error(f"evidence item {n}: unknown source {item['source']!r}" +
+                                   (f"; did you mean {', '.join(close)}?" if close else ""))
+            words.append(emit_quote_evidence(
+                graph, f"{record.id}/{n}", source, str(item["quote"]), nodes,
+                occurrence=item.get("occurrence"), file=record.file, record=record.where))
+        return words
+
+    def _labelled(self, graph: TripleSink, iri: URIRef, kind: URIRef, record: Record,
+                  name: str) -> URIRef:
+        graph.add((iri, RDF.type, kind))
+        graph.add((iri, RDFS.label, Literal(name)))
+        graph.add((iri, SKOS.prefLabel, Literal(name, lang="en")))
+        for alias in record.list("aliases"):
+            graph.add((iri, SKOS.altLabel, Literal(str(alias), lang="en")))
+        return iri
+
+    def _person(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        iri = self._labelled(graph, ID[f"person/{record.id}"], UNKG.Person, record,
+                             record.data["name"])
+        for post in self.refs_of(record, "posts", ["post"]):
+            graph.add((iri, ORG.holds, post))
+        return [iri]
+
+    def _organization(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        iri = self._labelled(graph, ID[f"org/{record.id}"], UNKG.Organization, record,
+                             record.data["name"])
+        for parent in self.refs_of(record, "part_of"):
+            graph.add((iri, ORG.subOrganizationOf, parent))
+        return [iri]
+
+    def _group(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        iri = self._labelled(graph, ID[f"group/{record.id}"], UNKG.Group, record,
+                             record.data["name"])
+        for member in self.refs_of(record, "members"):
+            graph.add((iri, ORG.hasMember, member))
+        return [iri]
+
+    def _post(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        iri = self._labelled(graph, ID[f"post/{record.id}"], UNKG.Post, record,
+                             record.data["name"])
+        graph.add((iri, ORG.postIn, self.ref(record, record.data["post_in"])))
+        return [iri]
+
+    def _state_names(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        state = self.ref(record, record.data["state"], ["state"])
+        for alias in record.list("aliases"):
+            graph.add((state, SKOS.altLabel, Literal(str(alias), lang="en")))
+        return [state]
+
+    def _resolution(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        iri = self.ref(record, f"doc:{record.data['symbol']}")
+        if str(record.data["symbol"]) not in self.symbols:
+            graph.add((iri, RDF.type, UNKG.Resolution))
+            graph.add((iri, UNKG.symbol, Literal(str(record.data["symbol"]))))
+        for drafter in self.refs_of(record, "drafted_by"):
+            graph.add((iri, UNKG.draftedBy, drafter))
+        if record.data.get("title"):
+            graph.add((iri, DCTERMS.title, Literal(str(record.data["title"]))))
+        return [iri]
+
+    def _amendment(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        data = record.data
+        iri = ID[f"amendment/{record.id}"]
+        graph.add((iri, RDF.type, UNKG.Amendment))
+        graph.add((iri, RDFS.label, Literal(str(data.get("name") or f"Amendment {record.id}"))))
+        graph.add((iri, RDFS.comment, Literal(str(data["description"]))))
+        graph.add((iri, UNKG.amends, self.ref(record, data["amends"], ["doc"])))
+        for actor in self.refs_of(record, "moved_by"):
+            graph.add((iri, UNKG.movedBy, actor))
+        for actor in self.refs_of(record, "on_behalf_of"):
+            graph.add((iri, UNKG.movedOnBehalfOf, actor))
+        for key, prop in (("original_wording", UNKG.originalWording),
+                          ("proposed_wording", UNKG.proposedWording)):
+            if data.get(key):
+                graph.add((iri, prop, Literal(str(data[key]))))
+        if data.get("outcome"):
+            graph.add((iri, UNKG.outcome, self.concept(record, "Outcomes", data["outcome"])))
+        return [iri]
+
+    def _vote_event_record(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        data = record.data
+        key, iri = self.vote_event(record, record.id)
+        graph.add((iri, RDF.type, UNKG.VoteEvent))
+        graph.add((iri, RDFS.label, Literal(f"Vote on {key}")))
+        graph.add((iri, OPENGOV.motion, self.ref(record, data["motion"], ["doc", "amendment"])))
+        graph.add((iri, UNKG.body, self.ref(record, data["body"], ["org"])))
+        graph.add((iri, DCTERMS.date, _date(record, data["date"])))
+        graph.add((iri, OPENGOV.result, self.concept(record, "Outcomes", data["result"])))
+        for state in self.refs_of(record, "vetoed_by", ["state"]):
+            graph.add((iri, UNKG.vetoedBy, state))
+        nodes = [iri]
+        for option, field_name in COUNT_FIELDS.items():
+            if data.get(field_name) is None:
+                continue
+            count = count_iri(key, option)
+            graph.add((iri, OPENGOV["count"], count))
+            graph.add((count, RDF.type, OPENGOV[f"{option.capitalize()}Count"]))
+            graph.add((count, OPENGOV.option, self.concept(record, "VoteOptions", option)))
+            graph.add((count, RDF.value, _count(record, field_name)))
+            graph.add((count, RDFS.label, Literal(f"{option} votes on {key}")))
+            nodes.append(count)
+        return nodes
+
+    def _voting_rule(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        data = record.data
+        iri = ID[f"rule/{record.id}"]
+        graph.add((iri, RDF.type, UNKG.VotingRule))
+        graph.add((iri, RDFS.label, Literal(f"Voting rule {record.id}")))
+        graph.add((iri, RDFS.comment, Literal(str(data["description"]))))
+        graph.add((iri, UNKG.body, self.ref(record, data["body"], ["org"])))
+        graph.add((iri, UNKG.minimumYesVotes, _count(record, "minimum_yes_votes")))
+        if not isinstance(data["permanent_member_veto"], bool):
+            raise record.error("permanent_member_veto must be true or false")
+        graph.add((iri, UNKG.permanentMemberVeto, Literal(data["permanent_member_veto"])))
+        return [iri]
+
+    # -- claims: what a source says about what the record settles ----------------------------
+
+    def _claim(self, graph: TripleSink, record: Record, part: str | None, subject: URIRef,
+               predicate: URIRef, obj: Any, label: str) -> URIRef:
+        key = (subject, predicate, obj)
+        if key in self.claims:
+            raise record.error(f"the same claim is made by record {self.claims[key]!r}; add "
+                               "this record's evidence there instead")
+        self.claims[key] = record.id
+        iri = ID[f"claim/{record.id}/{part}" if part else f"claim/{record.id}"]
+        graph.add((iri, RDF.type, UNKG.Claim))
+        graph.add((iri, RDF.subject, subject))
+        graph.add((iri, RDF.predicate, predicate))
+        graph.add((iri, RDF.object, obj))
+        graph.add((iri, RDFS.label, Literal(label)))
+        return iri
+
+    def _vote_claims(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        option = self.concept(record, "VoteOptions", record.data["option"])
+        events = record.list("event") + record.list("events")
+        if not events:
+            raise record.error("a vote claim needs an event (or events)")
+        many = len(events) > 1
+        nodes = []
+        for event in events:
+            key, _ = self.vote_event(record, event)
+            for voter in record.list("voters"):
+                state = self.ref(record, voter, ["state"])
+                iso3 = state.rsplit("/", 1)[-1]
+                part = f"{_slug(key)}/{iso3}" if many else iso3
+                nodes.append(self._claim(
+                    graph, record, part, vote_iri(key, iso3), SCHEMA.option, option,
+                    f"{iso3} voted {record.data['option']} on {key} (as reported)"))
+        return nodes
+
+    def _tally_claims(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        key, _ = self.vote_event(record, record.data["event"])
+        counts = {o: _count(record, f) for o, f in COUNT_FIELDS.items()
+                  if record.data.get(f) is not None}
+        if not counts:
+            raise record.error("a tally needs at least one of yes, no, abstain")
+        if record.data.get("total") is not None:
+            total = int(_count(record, "total"))
+            if len(counts) < 3 or sum(int(c) for c in counts.values()) != total:
+                raise record.error(
+                    f"the tally does not add up: {' + '.join(str(c) for c in counts.values())} "
+                    f"is not the total {total}; check the numbers against the quoted words")
+        return [self._claim(graph, record, option, count_iri(key, option), RDF.value, value,
+                            f"{value} {option} votes on {key} (as reported)")
+                for option, value in counts.items()]
+
+    def _date_claims(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        when = _date(record, record.data["date"])
+        nodes = []
+        for event in record.list("events"):
+            key, iri = self.vote_event(record, event)
+            nodes.append(self._claim(graph, record, _slug(key), iri, DCTERMS.date, when,
+                                     f"the vote on {key} took place on {when} (as reported)"))
+        return nodes
+
+    def _outcome_claim(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        motion = self.ref(record, record.data["motion"], ["doc", "amendment"])
+        outcome = self.concept(record, "Outcomes", record.data["outcome"])
+        return [self._claim(graph, record, None, motion, UNKG.outcome, outcome,
+                            f"{record.data['motion']} was {record.data['outcome']} "
+                            "(as reported)")]
+
+    # -- statements and events: exist only as reported ----------------------------------------
+
+    def _statement(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        data = record.data
+        iri = ID[f"statement/{record.id}"]
+        speaker = self.ref(record, data["speaker"])
+        graph.add((iri, RDF.type, UNKG.Statement))
+        graph.add((iri, SCHEMA.creator, speaker))
+        if not isinstance(data["direct"], bool):
+            raise record.error("direct must be true (quoted words) or false (paraphrase)")
+        graph.add((iri, UNKG.directQuote, Literal(data["direct"])))
+        for post in self.refs_of(record, "role", ["post"]):
+            graph.add((iri, UNKG.inRole, post))
+        if data.get("date") is not None:
+            graph.add((iri, DCTERMS.date, _date(record, data["date"])))
+        if data.get("date_status"):
+            graph.add((iri, UNKG.dateStatus, Literal(str(data["date_status"]))))
+        for target in self.refs_of(record, "about"):
+            graph.add((iri, SCHEMA.about, target))
+        if data.get("stance"):
+            graph.add((iri, UNKG.stance, self.concept(record, "Stances", data["stance"])))
+        for target in self.refs_of(record, "towards"):
+            graph.add((iri, UNKG.stanceTowards, target))
+        for other in self.refs_of(record, "variant_of", ["statement"]):
+            graph.add((iri, UNKG.variantOf, other))
+            graph.add((other, UNKG.variantOf, iri))
+        for target in record.list("comments_on"):
+            if str(target).startswith("event:"):
+                graph.add((iri, UNKG.commentsOn, self.ref(record, target, ["event"])))
+            else:
+                graph.add((iri, UNKG.commentsOn, self.vote_event(record, target)[1]))
+        # The words default to the first quote, verbatim as the source prints them.
+        evidence = record.list("evidence")
+        text = data.get("text") or (evidence[0].get("quote") if evidence else None)
+        if not text:
+            raise record.error("a statement needs text or a quote")
+        name = str(data["speaker"]).split(":", 1)[-1].replace("-", " ").title()
+        graph.add((iri, RDFS.label, Literal(f"{name}: “{_shorten(str(text))}”")))
+        if data.get("text"):
+            graph.add((iri, SCHEMA.text, Literal(str(text))))
+        else:
+            self._text_from_quote(graph, record, iri)
+        return [iri]
+
+    def _text_from_quote(self, graph: TripleSink, record: Record, iri: URIRef) -> None:
+        first = record.list("evidence")[0]
+        source = self.sources.get(str(first.get("source")))
+        if source is None:
+            return  # reported by _evidence with the list of known sources
+        spans = source.folded.find_all(str(first.get("quote")))
+        index = (first.get("occurrence") or 1) - 1
+        if 0 <= index < len(spans):
+            graph.add((iri, SCHEMA.text, Literal(spans[index].exact)))
+
+    def _event(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        data = record.data
+        iri = ID[f"event/{record.id}"]
+        graph.add((iri, RDF.type, UNKG.Event))
+        graph.add((iri, RDFS.label, Literal(str(data.get("name") or data["description"]))))
+        graph.add((iri, SCHEMA.description, Literal(str(data["description"]))))
+        graph.add((iri, UNKG.eventKind, self.concept(record, "EventKinds", data["event_kind"])))
+        for actor in self.refs_of(record, "participants"):
+            graph.add((iri, UNKG.participant, actor))
+        if data.get("date") is not None:
+            graph.add((iri, DCTERMS.date, _date(record, data["date"])))
+        if data.get("date_status"):
+            graph.add((iri, UNKG.dateStatus, Literal(str(data["date_status"]))))
+        return [iri]
+
+
+def _read_records(root: Path) -> list[Record]:
+    records = []
+    for path in sorted((root / "facts").glob("*.yaml")):
+        display = path.relative_to(root).as_posix()
+        data = read_yaml(path, display)
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            raise CuratorError("a facts file is a list of records (each starting with '- id:')",
+                               file=display)
+        records.extend(Record(item, display) for item in data)
+    return records
+
+
+def _date(record: Record, value: Any) -> Literal:
+    if isinstance(value, date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    try:
+        return Literal(date.fromisoformat(str(value)).isoformat(), datatype=XSD.date)
+    except ValueError:
+        raise record.error(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _count(record: Record, key: str) -> Literal:
+    value = record.data.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise record.error(f"{key} must be a whole number of votes, not {value!r}")
+    return Literal(value)
+
+
+def _slug(key: str) -> str:
+    return vote_event_iri(key).rsplit("/", 1)[-1]
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

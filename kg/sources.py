@@ -1,0 +1,114 @@
+"""The source documents: article texts and official records, each with its metadata beside it."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.errors import CuratorError
+from kg.namespaces import DCTERMS, ID, PROV, RDF, RDFS, SCHEMA, UNKG, XSD
+from kg.quotes import FoldedText
+from kg.yamlio import read_yaml
+
+TEXT_SUFFIXES = (".txt", ".csv", ".md")
+REQUIRED = ("id", "title", "publisher", "date", "url", "sha256")
+# Metadata fields and the property each one fills; a null field is recorded as unknown.
+PROPERTIES = {
+    "title": DCTERMS.title,
+    "publisher": SCHEMA.publisher,
+    "date": SCHEMA.datePublished,
+    "url": SCHEMA.url,
+}
+
+
+@dataclass
+class Source:
+    id: str
+    path: Path  # the document itself
+    display: str  # its path as the project shows it
+    meta: dict = field(repr=False)
+
+    @property
+    def iri(self) -> URIRef:
+        return ID[f"source/{self.id}"]
+
+    @property
+    def is_table(self) -> bool:
+        return self.path.suffix == ".csv"
+
+    @cached_property
+    def text(self) -> str:
+        # newline="" keeps the characters exactly as stored, so offsets are the file's own.
+        with self.path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
+
+    @cached_property
+    def folded(self) -> FoldedText:
+        return FoldedText(self.text)
+
+
+def load_sources(root: Path) -> dict[str, Source]:
+    """Every document under sources/ that has a metadata file beside it, checked against its hash."""
+    sources: dict[str, Source] = {}
+    for meta_path in sorted((root / "sources").rglob("*.yaml")):
+        display = meta_path.relative_to(root).as_posix()
+        meta = read_yaml(meta_path, display)
+        if not isinstance(meta, dict):
+            raise CuratorError("expected a mapping of metadata fields", file=display)
+        missing = [key for key in REQUIRED if key not in meta]
+        if missing:
+            raise CuratorError(
+                f"missing field(s) {', '.join(missing)}; write null for what the source "
+                "does not state",
+                file=display,
+            )
+        document = next(
+            (meta_path.with_suffix(s) for s in TEXT_SUFFIXES if meta_path.with_suffix(s).exists()),
+            None,
+        )
+        if document is None:
+            raise CuratorError("no document beside this metadata file (.txt, .csv or .md)",
+                               file=display)
+        digest = hashlib.sha256(document.read_bytes()).hexdigest()
+        if digest != meta["sha256"]:
+            raise CuratorError(
+                f"{document.name} does not match its sha256 (file has {digest}); sources are "
+                "copied unchanged — restore the original or, for a new version, update the hash",
+                file=display,
+            )
+        source_id = str(meta["id"])
+        if source_id in sources:
+            raise CuratorError(f"source id {source_id!r} is used twice", file=display)
+        sources[source_id] = Source(source_id, document, document.relative_to(root).as_posix(),
+                                    meta)
+    return sources
+
+
+def emit_source(graph: Graph, source: Source) -> None:
+    meta = source.meta
+    iri = source.iri
+    kind = UNKG.OfficialRecord if source.is_table or meta.get("layout") else UNKG.NewsArticle
+    if source.path.suffix == ".md":
+        kind = UNKG.OfficialRecord
+    graph.add((iri, RDF.type, kind))
+    graph.add((iri, DCTERMS.identifier, Literal(source.id)))
+    graph.add((iri, RDFS.label, Literal(meta["title"] or f"untitled source {source.id}")))
+    graph.add((iri, UNKG.sha256, Literal(meta["sha256"])))
+    graph.add((iri, UNKG.localFile, Literal(source.display)))
+    if meta.get("language"):
+        graph.add((iri, SCHEMA.inLanguage, Literal(meta["language"])))
+    for key, prop in PROPERTIES.items():
+        value = meta.get(key)
+        if value is None:
+            graph.add((iri, UNKG.unknownProperty, prop))
+        elif isinstance(value, date):
+            graph.add((iri, prop, Literal(value.isoformat(), datatype=XSD.date)))
+        elif key == "url":
+            graph.add((iri, prop, URIRef(value)))
+        else:
+            graph.add((iri, prop, Literal(str(value))))
+    for primary in meta.get("primary_sources") or []:
+        graph.add((iri, PROV.hadPrimarySource, URIRef(primary)))

@@ -1,0 +1,219 @@
+"""The official record: UN Digital Library voting data (General Assembly and Security Council CSV layouts).
+
+Each row is one Member State's vote on one resolution. The loader emits the
+states, the bodies and their memberships, the resolutions, their adoption vote
+events with the official tallies, and one ballot per row, each with the row as
+its evidence.
+"""
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+
+from kg.errors import CuratorError
+from kg.evidence import emit_row_evidence
+from kg.namespaces import (
+    DCTERMS,
+    ID,
+    OPENGOV,
+    ORG,
+    RDF,
+    RDFS,
+    SKOS,
+    UNKG,
+    XSD,
+    canonical_symbol,
+    symbol_slug,
+)
+from kg.sources import Source
+from kg.triples import TripleSink
+
+GA = ID["org/un-general-assembly"]
+SC = ID["org/un-security-council"]
+BODIES = {GA: "United Nations General Assembly", SC: "United Nations Security Council"}
+
+OPTIONS = {"Y": UNKG.Yes, "N": UNKG.No, "A": UNKG.Abstain, "X": UNKG.NonVoting,
+           "NV": UNKG.NonVoting, "": UNKG.NonVoting}
+COUNT_CLASSES = {
+    "yes": (OPENGOV.YesCount, UNKG.Yes),
+    "no": (OPENGOV.NoCount, UNKG.No),
+    "abstain": (OPENGOV.AbstainCount, UNKG.Abstain),
+    "non-voting": (OPENGOV.AbsentCount, UNKG.NonVoting),
+}
+TOTAL_COLUMNS = {"yes": "total_yes", "no": "total_no", "abstain": "total_abstentions",
+                 "non-voting": "total_non_voting"}
+REQUIRED_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
+SMALL_WORDS = {"of", "and", "the", "for", "de", "da"}
+
+
+@dataclass(frozen=True)
+class Ballot:
+    row: int  # 1-based line in the file; the header is row 1
+    record: dict[str, str]
+    body: URIRef
+
+    @property
+    def state(self) -> str:
+        return self.record["ms_code"].strip().upper()
+
+    @property
+    def symbol(self) -> str:
+        return canonical_symbol(self.record["resolution"])
+
+
+def state_iri(iso3: str) -> URIRef:
+    return ID[f"state/{iso3}"]
+
+
+def document_iri(symbol: str) -> URIRef:
+    return ID[f"document/{symbol_slug(symbol)}"]
+
+
+def vote_event_iri(key: str) -> URIRef:
+    """A resolution's adoption vote is keyed by its symbol; an amendment's by the amendment id."""
+    return ID[f"vote-event/{symbol_slug(key)}"]
+
+
+def vote_iri(event_key: str, iso3: str) -> URIRef:
+    return ID[f"vote/{symbol_slug(event_key)}/{iso3}"]
+
+
+def count_iri(event_key: str, option: str) -> URIRef:
+    return URIRef(f"{vote_event_iri(event_key)}/count/{option}")
+
+
+def membership_iri(body: URIRef, iso3: str) -> URIRef:
+    return ID[f"membership/{body.rsplit('/', 1)[-1]}/{iso3}"]
+
+
+def state_label(un_name: str) -> str:
+    """'UNITED STATES' -> 'United States'; 'BOLIVIA (PLURINATIONAL STATE OF)' keeps its shape."""
+    words = un_name.strip().lower().split()
+    titled = [w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)]
+    return " ".join(titled).replace("'S ", "'s ").replace("(", "(").strip()
+
+
+def read_ballots(source: Source) -> Iterator[Ballot]:
+    """The rows of a UNDL voting CSV, checked for the columns the loader needs."""
+    body = SC if source.meta.get("layout") == "sc" or "permanent_member" in _header(source) else GA
+    with source.path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CuratorError(f"missing column(s) {', '.join(missing)}; is this a UN Digital "
+                               "Library voting file?", file=source.display)
+        for row_number, record in enumerate(reader, start=2):
+            if None in record or any(v is None for v in record.values()):
+                raise CuratorError("wrong number of fields; check commas and quotes",
+                                   file=source.display, record=f"row {row_number}")
+            if record["ms_vote"].strip().upper() not in OPTIONS:
+                raise CuratorError(f"unknown vote code {record['ms_vote']!r}; use Y, N, A or X",
+                                   file=source.display, record=f"row {row_number}")
+            yield Ballot(row_number, record, body)
+
+
+def _header(source: Source) -> list[str]:
+    with source.path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def emit_bodies(graph: TripleSink) -> None:
+    for body, label in BODIES.items():
+        graph.add((body, RDF.type, UNKG.Body))
+        graph.add((body, RDFS.label, Literal(label)))
+        graph.add((body, SKOS.prefLabel, Literal(label, lang="en")))
+
+
+def emit_official_record(graph: TripleSink, source: Source) -> dict[str, set[str]]:
+    """Emit one voting file; returns the states seen per vote event key (for reconciliation)."""
+    seen: dict[str, set[str]] = {}
+    for ballot in read_ballots(source):
+        record, iso3, symbol = ballot.record, ballot.state, ballot.symbol
+        if iso3 in seen.setdefault(symbol, set()):
+            raise CuratorError(f"{iso3} votes twice on {symbol}", file=source.display,
+                               record=f"row {ballot.row}")
+        first_row = not seen[symbol]
+        seen[symbol].add(iso3)
+        _emit_state(graph, iso3, record["ms_name"], ballot.body, record)
+        if first_row:
+            _emit_resolution(graph, source, ballot)
+        option = OPTIONS[record["ms_vote"].strip().upper()]
+        vote = vote_iri(symbol, iso3)
+        graph.add((vote, RDF.type, UNKG.Vote))
+        graph.add((vote, OPENGOV.voteEvent, vote_event_iri(symbol)))
+        graph.add((vote, URIRef("http://schema.org/agent"), state_iri(iso3)))
+        graph.add((vote, URIRef("http://schema.org/option"), option))
+        graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
+        graph.add((vote, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
+        emit_row_evidence(graph, f"{source.id}/row-{ballot.row}", source, ballot.row, [vote])
+    return seen
+
+
+def _option_word(option: URIRef) -> str:
+    return next(word for word, (_, concept) in COUNT_CLASSES.items() if concept == option)
+
+
+def _emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
+                record: dict[str, str]) -> None:
+    state = state_iri(iso3)
+    label = state_label(un_name)
+    graph.add((state, RDF.type, UNKG.State))
+    graph.add((state, UNKG.iso3, Literal(iso3)))
+    graph.add((state, RDFS.label, Literal(label)))
+    graph.add((state, SKOS.prefLabel, Literal(label, lang="en")))
+    graph.add((state, SKOS.hiddenLabel, Literal(un_name.strip(), lang="en")))
+    membership = membership_iri(body, iso3)
+    graph.add((membership, RDF.type, ORG.Membership))
+    graph.add((membership, ORG.member, state))
+    graph.add((membership, ORG.organization, body))
+    body_name = "Security Council" if body == SC else "General Assembly"
+    graph.add((membership, RDFS.label, Literal(f"{label} in the {body_name}")))
+    if body == SC:
+        permanent = record.get("permanent_member", "").strip().upper() == "TRUE"
+        role = UNKG.PermanentMember if permanent else UNKG.ElectedMember
+        graph.add((membership, ORG.role, role))
+
+
+def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:
+    record, symbol = ballot.record, ballot.symbol
+    document, event = document_iri(symbol), vote_event_iri(symbol)
+    date = Literal(record["date"].strip(), datatype=XSD.date)
+    title = (record.get("title") or record.get("description") or "").split(" : ")[0].strip()
+    graph.add((document, RDF.type, UNKG.Resolution))
+    graph.add((document, UNKG.symbol, Literal(symbol)))
+    graph.add((document, RDFS.label, Literal(symbol)))
+    if record.get("draft", "").strip():
+        graph.add((document, UNKG.draftSymbol, Literal(canonical_symbol(record["draft"]))))
+    if title:
+        graph.add((document, DCTERMS.title, Literal(title)))
+    graph.add((document, UNKG.body, ballot.body))
+    graph.add((document, DCTERMS.date, date))
+    graph.add((document, UNKG.outcome, UNKG.Adopted))
+    if record.get("undl_link", "").strip():
+        graph.add((document, RDFS.seeAlso, URIRef(record["undl_link"].strip())))
+    graph.add((document, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
+
+    graph.add((event, RDF.type, UNKG.VoteEvent))
+    graph.add((event, RDFS.label, Literal(f"Recorded vote on {symbol}")))
+    graph.add((event, OPENGOV.motion, document))
+    graph.add((event, UNKG.body, ballot.body))
+    graph.add((event, DCTERMS.date, date))
+    graph.add((event, OPENGOV.result, UNKG.Adopted))
+    graph.add((event, UNKG.rollCallComplete, Literal(True)))
+    graph.add((event, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
+    bodies = [document, event]
+    for option, column in TOTAL_COLUMNS.items():
+        value = record.get(column, "").strip()
+        if not value:
+            continue
+        count = count_iri(symbol, option)
+        count_class, option_concept = COUNT_CLASSES[option]
+        graph.add((event, OPENGOV["count"], count))
+        graph.add((count, RDF.type, count_class))
+        graph.add((count, OPENGOV.option, option_concept))
+        graph.add((count, RDF.value, Literal(int(value))))
+        graph.add((count, RDFS.label, Literal(f"{option} votes on {symbol}")))
+        bodies.append(count)
+    emit_row_evidence(graph, f"{source.id}/row-{ballot.row}/totals", source, ballot.row, bodies)
