@@ -22,7 +22,8 @@ def new_release(out_dir: Path) -> Path:
     """An empty folder for this build's outputs."""
     releases = out_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
-    folder = releases / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**6:06d}"
+    folder = releases / stamp
     folder.mkdir()
     return folder
 

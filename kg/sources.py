@@ -51,7 +51,7 @@ class Source:
 
 
 def load_sources(root: Path) -> dict[str, Source]:
-    """Every document under sources/ that has a metadata file beside it, checked against its hash."""
+    """Every document under sources/ with a metadata file beside it, checked against its hash."""
     sources: dict[str, Source] = {}
     for meta_path in sorted((root / "sources").rglob("*.yaml")):
         display = meta_path.relative_to(root).as_posix()

@@ -1,4 +1,4 @@
-"""The official record: UN Digital Library voting data (General Assembly and Security Council CSV layouts).
+"""The official record: UN Digital Library voting data (General Assembly and Security Council).
 
 Each row is one Member State's vote on one resolution. The loader emits the
 states, the bodies and their memberships, the resolutions, their adoption vote
