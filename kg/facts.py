@@ -98,7 +98,7 @@ class Facts:
         self.symbols = {str(s) for s in official.objects(None, UNKG.symbol)}
         self.vote_events: dict[str, URIRef] = {s: vote_event_iri(s) for s in self.symbols}
         self.refs.update({f"doc:{s}": document_iri(s) for s in self.symbols})
-        self.claims: dict[tuple[Any, Any, Any], str] = {}
+        self.claims: dict[tuple[Any, Any, Any], URIRef] = {}
         self._register()
 
     # -- pass one: what each record defines -------------------------------------------------
@@ -335,10 +335,9 @@ class Facts:
                predicate: URIRef, obj: Any, label: str) -> URIRef:
         key = (subject, predicate, obj)
         if key in self.claims:
-            raise record.error(f"the same claim is made by record {self.claims[key]!r}; add "
-                               "this record's evidence there instead")
-        self.claims[key] = record.id
+            return self.claims[key]  # sources that agree share one claim node
         iri = ID[f"claim/{record.id}/{part}" if part else f"claim/{record.id}"]
+        self.claims[key] = iri
         graph.add((iri, RDF.type, UNKG.Claim))
         graph.add((iri, RDF.subject, subject))
         graph.add((iri, RDF.predicate, predicate))

@@ -1,0 +1,115 @@
+"""A curator's mistake: one clear message naming file and record, exit code 2, nothing written."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.export import EXPORTS
+from tests.conftest import copy_project
+
+GA_CSV = "sources/official-record/ga_voting_2025-02-24.csv"
+
+
+def _edit(project: Path, name: str, old: str, new: str, count: int = 1) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _rehash(project: Path, document: str) -> None:
+    """A curator who edits a source also updates its recorded hash."""
+    meta = (project / document).with_suffix(".yaml")
+    digest = hashlib.sha256((project / document).read_bytes()).hexdigest()
+    lines = [f"sha256: {digest}" if line.startswith("sha256:") else line
+             for line in meta.read_text(encoding="utf-8").splitlines()]
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _break_csv(project: Path) -> None:
+    with (project / GA_CSV).open("a", encoding="utf-8") as handle:
+        handle.write("4076672,ZZZ,NOWHERE,Y\n")
+    _rehash(project, GA_CSV)
+
+
+def _unknown_vote_code(project: Path) -> None:
+    _edit(project, GA_CSV, "4076672,AFG,AFGHANISTAN,X,", "4076672,AFG,AFGHANISTAN,Q,")
+    _rehash(project, GA_CSV)
+
+
+CASES = {
+    "missing field": (
+        lambda p: _edit(p, "facts/statements.yaml", "  speaker: person:dmitry-peskov\n", ""),
+        ["facts/statements.yaml", "record 'peskov-balanced-position-mt'",
+         "missing field 'speaker'"]),
+    "unknown actor": (
+        lambda p: _edit(p, "facts/statements.yaml", "speaker: person:dmitry-peskov",
+                        "speaker: person:dmitri-peskov"),
+        ["facts/statements.yaml", "peskov-balanced-position-mt", "person:dmitri-peskov",
+         "did you mean person:dmitry-peskov"]),
+    "quote not in the article": (
+        lambda p: _edit(p, "facts/claims.yaml", "That measure received 93 votes in favor",
+                        "That measure received 94 votes in favor"),
+        ["facts/claims.yaml", "not in sources/articles/000_e932386db07a42c0.txt",
+         "the nearest text is", "93 votes in favor"]),
+    "malformed YAML": (
+        lambda p: _edit(p, "facts/events.yaml", "\n- id:", "\n- id: [unclosed\n- id:"),
+        ["facts/events.yaml", "line", "not valid YAML"]),
+    "duplicate id": (
+        lambda p: _edit(p, "facts/events.yaml", "- id: ", "- id: peskov-balanced-position-mt\n"
+                        "  kind: event\n  event_kind: meeting\n  description: x\n"
+                        "  evidence: [{source: moscow-times-2025-02-25, quote: Peskov}]\n- id: "),
+        ["peskov-balanced-position-mt", "also used by", "ids must be unique"]),
+    "tally that does not add up": (
+        lambda p: _edit(p, "facts/claims.yaml", "  abstain: 5\n  total: 15",
+                        "  abstain: 4\n  total: 15"),
+        ["facts/claims.yaml", "does not add up", "10 + 0 + 4 is not the total 15"]),
+    "unknown field": (
+        lambda p: _edit(p, "facts/statements.yaml", "  speaker: person:dmitry-peskov",
+                        "  speeker: person:dmitry-peskov"),
+        ["unknown field 'speeker'", "did you mean 'speaker'"]),
+    "malformed CSV row": (_break_csv, [GA_CSV, "row 388", "wrong number of fields"]),
+    "unknown vote code": (_unknown_vote_code, [GA_CSV, "row 2", "unknown vote code 'Q'"]),
+    "source changed without its hash": (
+        lambda p: _edit(p, "sources/articles/002_88d9c80171eb7ef5.txt", "Kremlin", "Kreml"),
+        ["sources/articles/002_88d9c80171eb7ef5.yaml", "does not match its sha256"]),
+}
+
+
+def _run_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kg", "build", "--project", str(project),
+                           "--out", str(out)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A good build, whose outputs every failing build must leave untouched."""
+    project = copy_project(tmp_path_factory.mktemp("good"))
+    out = project / "build"
+    result = _run_build(project, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_mistake_gives_one_clear_message_and_leaves_output_untouched(
+        case: str, previous_output: Path, tmp_path: Path) -> None:
+    mutate, expected = CASES[case]
+    project = copy_project(tmp_path)
+    mutate(project)
+    before = {name: (previous_output / name).read_bytes() for name in EXPORTS}
+    current = (previous_output / "current").resolve()
+
+    result = _run_build(project, previous_output)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and message.count("error: ") == 1, message
+    for words in expected:
+        assert words in message, f"{words!r} not in: {message}"
+    assert (previous_output / "current").resolve() == current
+    assert {name: (previous_output / name).read_bytes() for name in EXPORTS} == before
