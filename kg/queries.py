@@ -1,0 +1,524 @@
+"""Saved SPARQL queries: the catalogue (queries/**/*.rq), parameters bound as RDF terms, `kg query`.
+
+A saved query is a plain SPARQL file that any SPARQL tool can run. Its header
+comment says what it answers and which variables are parameters:
+
+    # title: How every state voted on a vote event
+    # question: How did each Member State vote on this resolution?
+    # param: vote_event (type: vote-event, default: A/RES/ES-11/7) the vote event
+    # example: kg query votes-on-resolution --param vote_event=A/RES/ES-11/7
+
+A user names things as people do ("USA", "A/RES/ES-11/7", "Peskov"); the
+resolver turns each value into one RDF term by looking it up in the graph, so
+no user text is ever spliced into query text. On the embedded store the terms
+are passed as `substitutions`; on a remote endpoint they go in a VALUES block
+built from serialised terms, at the head of the query's top-level group.
+"""
+
+import csv
+import difflib
+import io
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+import click
+import pyoxigraph as ox
+import requests
+
+from kg.errors import CuratorError
+from kg.namespaces import PREFIXES, canonical_symbol, symbol_slug
+from kg.store import open_store
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+DEFAULT_STORE = Path("build/store")
+PARAM_TYPES = ("state", "document", "vote-event", "person", "actor", "iri", "string", "date",
+               "integer")
+NO_DEFAULT = "none"  # `default: none`: the variable stays unbound, i.e. matches anything
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ID = str(PREFIXES["id"])
+
+Term = ox.NamedNode | ox.Literal | ox.BlankNode
+
+
+# ---------------------------------------------------------------- the catalogue
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None  # None: required; NO_DEFAULT: optional, unbound
+    description: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    path: Path
+    title: str
+    question: str
+    text: str
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def param(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise CuratorError(f"query {self.name} has no parameter {name!r} (its parameters: {known})")
+
+
+HEADER_LINE = re.compile(r"^#\s*(title|question|param|example|note)\s*:\s*(.*?)\s*$")
+PARAM_SPEC = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
+    r"\(\s*type:\s*(?P<type>[a-z-]+)\s*(?:,\s*default:\s*(?P<default>[^)]*?)\s*)?\)\s*"
+    r"(?P<description>.*)$")
+
+
+def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
+    """Read one .rq file and its header; a malformed header names the file and line."""
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {"title": [], "question": [], "example": [], "note": []}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            break  # the header is the leading comment block
+        match = HEADER_LINE.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key != "param":
+            fields[key].append(value)
+            continue
+        spec = PARAM_SPEC.match(value)
+        if not spec or spec["type"] not in PARAM_TYPES:
+            raise CuratorError(
+                "bad parameter line; write `# param: name (type: T, default: D) description` "
+                f"with T one of {', '.join(PARAM_TYPES)}", file=str(path), record=f"line {number}")
+        params.append(Param(spec["name"], spec["type"], spec["default"], spec["description"]))
+    return SavedQuery(
+        name=name or path.stem, path=path, text=text,
+        title=" ".join(fields["title"]) or path.stem,
+        question=" ".join(fields["question"]),
+        params=tuple(params), examples=tuple(fields["example"]), notes=tuple(fields["note"]))
+
+
+def catalogue(root: Path = QUERIES_DIR) -> dict[str, SavedQuery]:
+    """Every saved query under root, by file stem (names are unique across folders)."""
+    queries: dict[str, SavedQuery] = {}
+    for path in sorted(root.rglob("*.rq")):
+        if path.stem in queries:
+            raise CuratorError(f"two saved queries are named {path.stem}", file=str(path))
+        queries[path.stem] = parse_query_file(path)
+    return queries
+
+
+def saved_query(name: str, root: Path = QUERIES_DIR) -> SavedQuery:
+    queries = catalogue(root)
+    if name not in queries:
+        raise CuratorError(f"no saved query named {name!r}{_did_you_mean(name, queries)}; "
+                           "`kg query --list` shows them all")
+    return queries[name]
+
+
+# ---------------------------------------------------------------- where queries run
+
+class Backend(Protocol):
+    def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool: ...
+
+
+class EmbeddedBackend:
+    """The Oxigraph store built by `kg build`, opened read-only."""
+
+    def __init__(self, path: Path = DEFAULT_STORE):
+        try:
+            self.store = open_store(path)
+        except FileNotFoundError as error:
+            raise CuratorError(str(error)) from None
+        except OSError as error:
+            raise CuratorError(f"cannot open the store at {path}: {error}") from None
+
+    def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
+        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+        try:
+            result = self.store.query(query, substitutions=substitutions)
+        except SyntaxError as error:
+            raise CuratorError(f"the query is not valid SPARQL: {error}") from None
+        except RuntimeError as error:  # e.g. a parameter the query does not select
+            raise CuratorError(f"the query cannot run: {error}") from None
+        if isinstance(result, ox.QueryTriples):
+            raise CuratorError("only SELECT and ASK queries can be run here")
+        return result
+
+
+class RemoteBackend:
+    """Any SPARQL 1.1 Protocol endpoint answering with the standard results JSON."""
+
+    def __init__(self, endpoint: str, timeout: float = 60.0):
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
+        if bindings:
+            query = with_values_block(query, bindings)
+        try:
+            response = requests.post(
+                self.endpoint, data={"query": query}, timeout=self.timeout,
+                headers={"Accept": "application/sparql-results+json"})
+        except requests.exceptions.RequestException as error:
+            raise CuratorError(f"{self.endpoint}: cannot query ({type(error).__name__})") from None
+        if response.status_code >= 400:
+            reason = " ".join(response.text.split())[:200]
+            raise CuratorError(f"{self.endpoint} refused the query: HTTP "
+                               f"{response.status_code} {reason}")
+        try:
+            return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise CuratorError(f"{self.endpoint}: the answer is not SPARQL results JSON "
+                               f"({error})") from None
+
+
+# Strings, IRIs and comments are skipped, so a brace inside them is never taken for the group.
+_TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+                    r'|#[^\n]*|[{}()]', re.DOTALL)
+
+
+def with_values_block(query: str, bindings: dict[str, Term]) -> str:
+    """The query with `VALUES (?a ?b) { (term term) }` opening its top-level group pattern.
+
+    Inside the group, the bound variables reach every pattern and filter of that group, as
+    Oxigraph's substitutions do (neither reaches into a sub-select that does not project them).
+    """
+    names = sorted(bindings)
+    block = (f"VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(str(bindings[n]) for n in names)}) }}\n")
+    depth = 0
+    for match in _TOKEN.finditer(query):
+        token = match.group()
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token == "{" and depth == 0:
+            return f"{query[:match.end()]}\n  {block}{query[match.end():]}"
+    raise CuratorError("cannot find the query's group pattern `{ … }` to bind parameters in")
+
+
+# ---------------------------------------------------------------- human identifiers → RDF terms
+
+# For each kind of entity, every (node, key) pair by which a user may name it.
+_KEYS = """
+PREFIX unkg: <https://w3id.org/unkg/ontology#>
+PREFIX opengov: <http://www.w3.org/ns/opengov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?node ?key WHERE {{
+  {classes}
+  {{ ?node rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel|skos:notation|unkg:iso3
+          |unkg:symbol|unkg:draftSymbol|dcterms:identifier ?key }}
+  UNION {{ ?node opengov:motion/(unkg:symbol|unkg:draftSymbol|rdfs:label) ?key }}
+  UNION {{ ?node unkg:curatedIn ?curated . BIND (STRAFTER(STR(?curated), "#") AS ?key) }}
+  {own_iri}
+}}
+"""
+_EXISTS = "SELECT ?node WHERE { { ?node ?p ?o } UNION { ?s ?p ?node } } LIMIT 1"
+_CLASSES = {
+    "state": "unkg:State",
+    "person": "unkg:Person",
+    "actor": "unkg:State unkg:Person unkg:Organization unkg:Body unkg:Group unkg:Actor",
+    "document": "unkg:Resolution unkg:Amendment opengov:Motion",
+    "vote-event": "unkg:VoteEvent opengov:VoteEvent",
+}
+_ID_KINDS = {"state": "state", "person": "person", "org": "org", "group": "group",
+             "doc": "document", "amendment": "amendment", "event": "event",
+             "statement": "statement", "post": "post", "claim": "claim", "source": "source"}
+
+
+def _normal(text: str) -> str:
+    """Case, spacing and symbol spelling do not matter: 'S/RES/2774(2025)' = 's/res/2774 (2025)'."""
+    return " ".join(canonical_symbol(text).split()).casefold()
+
+
+class Resolver:
+    """Turns the text of a parameter into one RDF term, looking names up in the graph."""
+
+    def __init__(self, backend: Backend):
+        self.backend = backend
+        self._keys: dict[str, list[tuple[Term, str]]] = {}
+
+    def resolve(self, param: Param, value: str) -> Term:
+        kind = param.type
+        if kind == "string":
+            return ox.Literal(value)
+        if kind == "integer":
+            try:
+                return ox.Literal(str(int(value.strip())), datatype=ox.NamedNode(XSD + "integer"))
+            except ValueError:
+                raise CuratorError(f"parameter {param.name}: {value!r} is not a whole number") \
+                    from None
+        if kind == "date":
+            try:
+                day = date.fromisoformat(value.strip())
+            except ValueError:
+                raise CuratorError(f"parameter {param.name}: {value!r} is not a date; write "
+                                   "YYYY-MM-DD") from None
+            return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+        return self._entity(param, value)
+
+    def _entity(self, param: Param, value: str) -> Term:
+        if param.type == "iri":
+            node = self._existing_iri(value)
+            if node is not None:
+                return node
+        keys = self._candidates(param.type)
+        wanted = {_normal(form) for form in self._spellings(value)}
+        found = sorted({node for node, key in keys if _normal(key) in wanted}, key=str)
+        if not found:  # a surname alone, "Peskov", names one person if only one has it
+            found = sorted({node for node, key in keys
+                            if _normal(value) in _normal(key).split()}, key=str)
+        if len(found) == 1:
+            return found[0]
+        what = "node" if param.type == "iri" else param.type.replace("-", " ")
+        if found:
+            listed = ", ".join(compact(node) for node in found[:8])
+            raise CuratorError(f"parameter {param.name}: {value!r} names several: {listed}; "
+                               "give one of these")
+        names = sorted({key for _, key in keys if not key.startswith(("http:", "https:"))})
+        raise CuratorError(f"parameter {param.name}: no {what} {value!r} found in the graph"
+                           f"{_did_you_mean(value, names)}")
+
+    def _existing_iri(self, value: str) -> ox.NamedNode | None:
+        """An IRI (full, prefixed or id-relative) that occurs in the graph."""
+        for spelling in self._spellings(value):
+            if not spelling.startswith(("http://", "https://")):
+                continue
+            try:
+                node = ox.NamedNode(spelling)
+            except ValueError:
+                continue  # not an IRI at all, e.g. text with spaces or quotes
+            result = self.backend.select(_EXISTS, {"node": node})
+            if not isinstance(result, bool) and any(True for _ in result):
+                return node
+        return None
+
+    def _spellings(self, value: str) -> Iterable[str]:
+        """The forms the text may take as a key: itself, an IRI, a prefixed name, a slug."""
+        value = value.strip()
+        yield value
+        if value.startswith("<") and value.endswith(">"):
+            yield value[1:-1]
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES and local and not local.startswith("//"):
+            yield str(PREFIXES[prefix]) + local
+        if prefix in _ID_KINDS and local:  # the facts files' references: state:USA, doc:A/RES/…
+            key = symbol_slug(local) if prefix in ("doc", "amendment") else local
+            yield f"{ID}{_ID_KINDS[prefix]}/{key}"
+            if prefix == "doc":
+                yield f"{ID}vote-event/{key}"
+        yield ID + value.lstrip("/")  # id-relative: claim/…, statement/…
+        yield str(PREFIXES["unkg"]) + value  # ontology terms by local name: No, Praise
+        for kind in ("state", "person", "org", "group", "document", "amendment",
+                     "vote-event", "statement", "source", "event", "post"):
+            yield f"{ID}{kind}/{value}"
+            yield f"{ID}{kind}/{symbol_slug(value)}"
+
+    def _candidates(self, kind: str) -> list[tuple[Term, str]]:
+        if kind not in self._keys:
+            classes = _CLASSES.get(kind)
+            pattern = f"VALUES ?class {{ {classes} }} ?node a ?class ." if classes else ""
+            own_iri = "UNION { BIND (STR(?node) AS ?key) }" if classes else ""
+            result = self.backend.select(_KEYS.format(classes=pattern, own_iri=own_iri), {})
+            assert not isinstance(result, bool)
+            self._keys[kind] = [(row["node"], row["key"].value) for row in result
+                                if row["key"] is not None]
+        return self._keys[kind]
+
+
+def _did_you_mean(value: str, names: Iterable[str]) -> str:
+    by_normal: dict[str, str] = {}
+    for name in names:
+        by_normal.setdefault(_normal(name), name)
+    close = difflib.get_close_matches(_normal(value), list(by_normal), n=5, cutoff=0.6)
+    return f"; closest matches: {', '.join(by_normal[c] for c in close)}" if close else ""
+
+
+# ---------------------------------------------------------------- running
+
+@dataclass(frozen=True)
+class Answer:
+    variables: list[str]
+    rows: list[dict[str, Term | None]]
+    solutions_json: bytes  # SPARQL 1.1 Query Results JSON
+    bound: frozenset[str] = frozenset()  # parameters the user or a default fixed
+
+
+def bind_params(query: SavedQuery, given: dict[str, str], resolver: Resolver) -> dict[str, Term]:
+    """Every declared parameter's term: given, else its default; `none` leaves it unbound."""
+    for name in given:
+        query.param(name)  # an undeclared name is an error, not silently ignored
+    bindings: dict[str, Term] = {}
+    for param in query.params:
+        value = given.get(param.name, param.default)
+        if value is None:
+            raise CuratorError(f"query {query.name} needs --param {param.name}=… "
+                               f"({param.type}: {param.description})")
+        if value == NO_DEFAULT and param.name not in given:
+            continue
+        bindings[param.name] = resolver.resolve(param, value)
+    return bindings
+
+
+def run(query: SavedQuery, given: dict[str, str], backend: Backend) -> Answer | bool:
+    bindings = bind_params(query, given, Resolver(backend))
+    result = backend.select(query.text, bindings)
+    if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    variables = [v.value for v in result.variables]
+    rows = [{v: solution[v] for v in variables} for solution in result]
+    return Answer(variables, rows, _results_json(variables, rows), frozenset(bindings))
+
+
+def _results_json(variables: list[str], rows: list[dict[str, Term | None]]) -> bytes:
+    """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
+    payload = {"head": {"vars": variables},
+               "results": {"bindings": [
+                   {name: _json_term(term) for name, term in row.items() if term is not None}
+                   for row in rows]}}
+    return json.dumps(payload, ensure_ascii=False, indent=1).encode()
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    entry = {"type": "literal", "value": term.value}
+    if term.language:
+        entry["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        entry["datatype"] = term.datatype.value
+    return entry
+
+
+# ---------------------------------------------------------------- output
+
+def compact(term: Term | None) -> str:
+    """A term as a reader wants it: literal values bare, IRIs as prefixed names."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(str(namespace)):
+                return f"{prefix}:{term.value[len(str(namespace)):]}"
+        return f"<{term.value}>"
+    return f"_:{term.value}"
+
+
+def table(answer: Answer, max_width: int = 70) -> str:
+    """Aligned columns for reading.
+
+    A column `x` is left out when the query also selects its label `xLabel`, and so is a bound
+    parameter (the same on every row; its label, if selected, stays).
+    """
+    shown = [v for v in answer.variables
+             if f"{v}Label" not in answer.variables and v not in answer.bound]
+    cells = [[_clip(compact(row[v]), max_width) for v in shown] for row in answer.rows]
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(shown)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(shown, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+              for r in cells]
+    lines.append(f"({len(answer.rows)} row{'s' if len(answer.rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def csv_text(answer: Answer) -> str:
+    """CSV with full IRIs and literal values (SPARQL 1.1 CSV results style)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(answer.variables)
+    for row in answer.rows:
+        writer.writerow(["" if row[v] is None else row[v].value for v in answer.variables])
+    return out.getvalue()
+
+
+def listing(queries: dict[str, SavedQuery]) -> str:
+    blocks = []
+    for name, query in queries.items():
+        lines = [f"{name} — {query.title}"]
+        if query.question:
+            lines.append(f"    {query.question}")
+        for p in query.params:
+            default = "required" if p.required else (
+                "default: any" if p.default == NO_DEFAULT else f"default: {p.default}")
+            lines.append(f"    --param {p.name}=…  ({p.type}, {default}) {p.description}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
+    given: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CuratorError(f"--param {pair!r}: write --param name=value")
+        given[name.strip()] = value
+    return given
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter, e.g. --param state=USA (repeatable).")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the "
+              "embedded store.")
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+              show_default=True, help="The embedded store built by `kg build`.")
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False,
+              path_type=Path), help="Run this .rq file (its # param: lines declare parameters).")
+@click.option("--list", "list_only", is_flag=True, help="List the saved queries and parameters.")
+def query_command(name: str | None, params: tuple[str, ...], output: str, endpoint: str | None,
+                  store: Path, query_file: Path | None, list_only: bool) -> None:
+    """Run a saved query (kg query NAME), a file (--file), or list them (--list)."""
+    try:
+        if list_only:
+            click.echo(listing(catalogue()))
+            return
+        if bool(name) == bool(query_file):
+            raise click.UsageError("give a saved query NAME or --file PATH (see kg query --list)")
+        query = parse_query_file(query_file) if query_file else saved_query(name or "")
+        backend: Backend = RemoteBackend(endpoint) if endpoint else EmbeddedBackend(store)
+        answer = run(query, _parse_assignments(params), backend)
+    except CuratorError as error:
+        raise click.ClickException(str(error)) from None
+    if isinstance(answer, bool):
+        click.echo(json.dumps({"head": {}, "boolean": answer}) if output == "json"
+                   else str(answer).lower())
+    elif output == "json":
+        sys.stdout.buffer.write(answer.solutions_json + b"\n")
+    elif output == "csv":
+        click.echo(csv_text(answer), nl=False)
+    else:
+        click.echo(table(answer))
