@@ -1,0 +1,248 @@
+"""SHACL validation of the graph against shapes/*.ttl, with a report a curator can act on.
+
+Engine: pyshacl, inference "none". The shapes name the classes the build asserts (docs/MODEL.md)
+and SHACL itself follows rdfs:subClassOf for targets and sh:class, so an ontology passed in is
+only mixed into the data graph (pyshacl's ont_graph) for its class hierarchy. RDFS inference
+would add every schema:/prov:/org: superclass triple and slow validation for no extra check.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+import click
+import pyshacl
+from rdflib import BNode, Graph, Literal, Node
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.util import guess_format
+
+from kg.errors import CuratorError
+from kg.namespaces import OA, OPENGOV, PREFIXES, UNKG
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHAPES_DIR = PROJECT / "shapes"
+ONTOLOGY_DIR = PROJECT / "ontology"
+BUILT_GRAPH = PROJECT / "build" / "unkg.ttl"
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One sh:ValidationResult, with what a curator needs to find and fix the record."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    focus: str
+    label: str | None
+    path: str | None
+    value: str | None
+    message: str
+    curated_in: tuple[str, ...]
+    shape: str  # the shape (or SPARQL constraint) that failed
+    component: str  # the SHACL constraint component, e.g. sh:MinCountConstraintComponent
+
+
+@dataclass
+class ValidationReport:
+    """The verdict (violations fail; warnings are listed) and three renderings of it."""
+
+    conforms: bool
+    results: list[ValidationResult]
+    graph: Graph  # the standard sh:ValidationReport graph
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def text(self) -> str:
+        if not self.results:
+            return "The graph conforms to the shapes: no violation, no warning.\n"
+        lines = [
+            f"{'Conforms' if self.conforms else 'Does NOT conform'}: "
+            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+        ]
+        for severity in sorted({r.severity for r in self.results}, key=SEVERITY_ORDER.get):
+            group = [r for r in self.results if r.severity == severity]
+            lines += ["", f"== {severity}s ({len(group)}) =="]
+            for r in group:
+                name = f"{r.label} ({r.focus})" if r.label else r.focus
+                lines.append(f"- {name}")
+                lines.append(f"    {r.message}")
+                if r.path or r.value:
+                    lines.append(f"    property: {r.path or '-'}   value: {r.value or '-'}")
+                if r.curated_in:
+                    lines.append(f"    curated in: {', '.join(r.curated_in)}")
+        return "\n".join(lines) + "\n"
+
+    def turtle(self) -> str:
+        # Canonical blank-node labels make the same report serialise to the same bytes.
+        canonical = to_canonical_graph(self.graph)
+        for prefix, namespace in PREFIXES.items():
+            canonical.bind(prefix, namespace)
+        canonical.bind("sh", SH)
+        return canonical.serialize(format="turtle")
+
+    def json(self) -> str:
+        return json.dumps(
+            {"conforms": self.conforms, "results": [asdict(r) for r in self.results]},
+            indent=2,
+            ensure_ascii=False,
+        )
+
+
+@cache
+def shapes_graph() -> Graph:
+    """All shapes of shapes/*.ttl, parsed once per process."""
+    graph = Graph()
+    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate(data: Graph, ontology: Graph | None = None) -> ValidationReport:
+    """Validate `data` against every shape in shapes/; `ontology` supplies the class hierarchy."""
+    _, report_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=False,
+    )
+    nodes = report_graph.subjects(RDF.type, SH.ValidationResult)
+    results = sorted((_result(report_graph, node, data) for node in nodes), key=_order)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+def _order(r: ValidationResult) -> tuple:
+    return (SEVERITY_ORDER.get(r.severity, 9), r.focus, r.shape, r.path or "", r.value or "")
+
+
+def _result(report: Graph, node: Node, data: Graph) -> ValidationResult:
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    severity = report.value(node, SH.resultSeverity)
+    shape = report.value(node, SH.sourceConstraint) or report.value(node, SH.sourceShape)
+    messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+    return ValidationResult(
+        severity=str(severity).removeprefix(str(SH)),
+        focus=_short(focus),
+        label=_label(data, focus),
+        path=_short(path) if path is not None and not isinstance(path, BNode) else None,
+        value=_short(value) if value is not None else None,
+        message=messages[0] if messages else "(no message)",
+        curated_in=tuple(sorted(_curated_in(data, focus))),
+        shape=_short(shape),
+        component=_short(report.value(node, SH.sourceConstraintComponent)),
+    )
+
+
+_DISPLAY_PREFIXES = [*PREFIXES.items(), ("sh", SH), ("unkgsh", "https://w3id.org/unkg/shapes#")]
+
+
+def _short(node: Node | None) -> str:
+    """A node as a curator reads it: id:state/USA, unkg:Yes, a literal's text."""
+    if node is None:
+        return ""
+    if isinstance(node, Literal):
+        return str(node)
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    text = str(node)
+    for prefix, namespace in _DISPLAY_PREFIXES:
+        local = text.removeprefix(str(namespace))
+        if local != text and (prefix == "id" or "/" not in local):
+            return f"{prefix}:{local}"
+    return text
+
+
+def _label(data: Graph, node: Node | None) -> str | None:
+    for prop in (RDFS.label, SKOS.prefLabel):
+        label = data.value(node, prop) if node is not None else None
+        if label is not None:
+            return str(label)
+    return None
+
+
+# Nodes without their own record (counts, evidence, targets, selectors) lead to the facts they
+# belong to: up through these links, then down oa:hasBody to the facts an evidence supports.
+_UP = (OA.hasSelector, OA.hasTarget, OPENGOV["count"])
+
+
+def _curated_in(data: Graph, node: Node | None, depth: int = 3) -> set[str]:
+    if node is None:
+        return set()
+    direct = {str(o) for o in data.objects(node, UNKG.curatedIn)}
+    if direct or depth == 0:
+        return direct
+    found: set[str] = set()
+    for body in data.objects(node, OA.hasBody):
+        found |= {str(o) for o in data.objects(body, UNKG.curatedIn)}
+    for link in _UP:
+        for parent in data.subjects(link, node):
+            found |= _curated_in(data, parent, depth - 1)
+    return found
+
+
+def load_rdf(paths: Iterable[Path]) -> Graph:
+    """Parse RDF files into one graph (format from the extension); a bad file is a CuratorError."""
+    graph = Graph()
+    for path in paths:
+        fmt = guess_format(str(path))
+        if fmt is None:
+            raise CuratorError(
+                "unknown RDF format; name the file .ttl, .nt, .nq, .trig, .rdf, .xml or .jsonld",
+                file=str(path),
+            )
+        try:
+            graph.parse(path, format=fmt)
+        except FileNotFoundError:
+            message = "file not found; run `kg build` or give an existing file"
+            raise CuratorError(message, file=str(path)) from None
+        except Exception as error:  # rdflib raises many parser-specific types
+            raise CuratorError(f"cannot read it as {fmt}: {error}", file=str(path)) from None
+    return graph
+
+
+def load_ontology() -> Graph | None:
+    paths = sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    return load_rdf(paths) if paths else None
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the report.",
+)
+def validate_command(files: tuple[Path, ...], fmt: str) -> None:
+    """Validate RDF FILES (default: build/unkg.ttl) against the SHACL shapes.
+
+    Exits 1 when there is a violation, 0 otherwise (warnings are listed, not errors).
+    """
+    try:
+        data = load_rdf(files or [BUILT_GRAPH])
+        report = validate(data, load_ontology())
+    except CuratorError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), nl=False)
+    sys.exit(0 if report.conforms else 1)
