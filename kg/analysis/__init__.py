@@ -1,0 +1,1 @@
+"""Alignment analysis of the recorded votes."""

@@ -1,0 +1,180 @@
+"""Votes and statements read out of the store with SPARQL, as arrays and graphs for analysis."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pyoxigraph as ox
+
+from kg.errors import CuratorError
+from kg.namespaces import ID, PREFIXES, symbol_slug
+
+# Codes of the vote matrix. Positive codes are the options of a state that took part.
+NOT_A_MEMBER = -1  # no ballot: the state does not sit in the body that voted
+NON_VOTING = 0
+YES, NO, ABSTAIN = 1, 2, 3
+OPTION_CODES = {"Yes": YES, "No": NO, "Abstain": ABSTAIN, "NonVoting": NON_VOTING}
+CODE_WORDS = {NOT_A_MEMBER: "", NON_VOTING: "non-voting", YES: "yes", NO: "no",
+              ABSTAIN: "abstain"}
+BODIES = {"ga": ID["org/un-general-assembly"], "sc": ID["org/un-security-council"]}
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+_VOTE_EVENTS = _PROLOGUE + """
+SELECT ?event ?body ?date ?label WHERE {
+  ?event a unkg:VoteEvent ; dcterms:date ?date .
+  OPTIONAL { ?event unkg:body ?body }
+  OPTIONAL { ?event opengov:motion/unkg:symbol ?symbol }
+  BIND(COALESCE(?symbol, REPLACE(STR(?event), "^.*/vote-event/", "")) AS ?label)
+  FILTER EXISTS { ?ballot a unkg:Vote ; opengov:voteEvent ?event }
+}
+"""
+
+_BALLOTS = _PROLOGUE + """
+SELECT ?event ?iso3 ?name ?option WHERE {
+  ?ballot a unkg:Vote ; opengov:voteEvent ?event ; schema:agent ?state ; schema:option ?option .
+  ?state unkg:iso3 ?iso3 .
+  OPTIONAL { ?state rdfs:label ?name }
+}
+"""
+
+_STATEMENTS = _PROLOGUE + """
+SELECT ?statement ?speaker ?target ?stance ?date
+       (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources) WHERE {
+  ?statement a unkg:Statement ; schema:creator ?speaker .
+  { ?statement unkg:stanceTowards ?target }
+  UNION
+  { ?statement schema:about ?target . ?target a/rdfs:subClassOf* unkg:Actor .
+    FILTER NOT EXISTS { ?statement unkg:stanceTowards ?target } }
+  OPTIONAL { ?statement unkg:stance ?stance }
+  OPTIONAL { ?statement dcterms:date ?date }
+  OPTIONAL { ?statement unkg:evidence/oa:hasTarget/oa:hasSource ?source }
+}
+GROUP BY ?statement ?speaker ?target ?stance ?date
+"""
+
+_ACTOR_LABELS = _PROLOGUE + """
+SELECT ?actor ?label WHERE { ?actor rdfs:label ?label }
+"""
+
+
+@dataclass(frozen=True)
+class VoteEvent:
+    iri: str
+    label: str  # the motion's symbol, or the vote event's id for an amendment vote
+    body: str
+    date: str
+
+
+@dataclass(frozen=True)
+class VoteMatrix:
+    """Ballots as codes: one row per state (sorted by ISO3), one column per vote event."""
+
+    states: tuple[str, ...]  # ISO3 codes
+    names: tuple[str, ...]
+    events: tuple[VoteEvent, ...]  # sorted by date, then label
+    codes: np.ndarray  # int8, shape (states, events), codes above
+
+    @property
+    def took_part(self) -> np.ndarray:
+        return self.codes > NON_VOTING
+
+    def column(self, token: str) -> int:
+        iri = resolve_vote_event(token)
+        for index, event in enumerate(self.events):
+            if event.iri == iri:
+                return index
+        raise CuratorError(f"vote event {token!r} is not among the votes analysed "
+                           f"({', '.join(e.label for e in self.events)})")
+
+
+def resolve_vote_event(token: str) -> str:
+    """'S/RES/2774 (2025)', 'S-RES-2774-2025', an amendment vote's id or a full IRI -> IRI."""
+    token = token.strip()
+    if token.startswith(("http://", "https://")):
+        return token
+    return str(ID[f"vote-event/{symbol_slug(token)}"])
+
+
+def _value(term: ox.NamedNode | ox.Literal | None) -> str:
+    return "" if term is None else term.value
+
+
+def vote_events(store: ox.Store) -> list[VoteEvent]:
+    """Every vote event with at least one recorded ballot, in date then label order."""
+    events = [VoteEvent(_value(row["event"]), _value(row["label"]), _value(row["body"]),
+                        _value(row["date"])) for row in store.query(_VOTE_EVENTS)]
+    return sorted(events, key=lambda e: (e.date, e.label, e.iri))
+
+
+def select_vote_events(store: ox.Store, selection: str = "all", *,
+                       start: str | None = None, end: str | None = None) -> list[VoteEvent]:
+    """Choose votes: 'all', a body ('ga', 'sc') or symbols/IRIs separated by commas,
+    optionally within a date range (ISO dates, both ends included)."""
+    events = vote_events(store)
+    choice = selection.strip()
+    if choice.lower() == "all":
+        chosen = events
+    elif choice.lower() in BODIES:
+        chosen = [e for e in events if e.body == str(BODIES[choice.lower()])]
+    else:
+        by_iri = {e.iri: e for e in events}
+        chosen = []
+        for token in (t.strip() for t in choice.split(",") if t.strip()):
+            iri = resolve_vote_event(token)
+            if iri not in by_iri:
+                known = ", ".join(e.label for e in events)
+                raise CuratorError(f"--votes: no vote event with recorded ballots is called "
+                                   f"{token!r}; use all, ga, sc or one of: {known}")
+            chosen.append(by_iri[iri])
+        chosen = sorted(set(chosen), key=lambda e: (e.date, e.label, e.iri))
+    chosen = [e for e in chosen if (start is None or e.date >= start)
+              and (end is None or e.date <= end)]
+    if not chosen:
+        raise CuratorError(f"--votes {selection!r}: no vote event with recorded ballots "
+                           "matches (check the body, symbols and date range)")
+    return chosen
+
+
+def vote_matrix(store: ox.Store, events: Sequence[VoteEvent]) -> VoteMatrix:
+    """The ballots on the chosen vote events; states with no ballot on any of them are left out."""
+    column = {event.iri: index for index, event in enumerate(events)}
+    ballots: dict[str, dict[int, int]] = {}
+    names: dict[str, str] = {}
+    for row in store.query(_BALLOTS):
+        event = _value(row["event"])
+        if event not in column:
+            continue
+        iso3 = _value(row["iso3"])
+        option = _value(row["option"]).rsplit("#", 1)[-1]
+        if option not in OPTION_CODES:
+            raise CuratorError(f"ballot of {iso3} on {event} has option {option!r}; "
+                               "expected unkg:Yes, unkg:No, unkg:Abstain or unkg:NonVoting")
+        ballots.setdefault(iso3, {})[column[event]] = OPTION_CODES[option]
+        names[iso3] = _value(row["name"]) or iso3
+    states = tuple(sorted(ballots))
+    codes = np.full((len(states), len(events)), NOT_A_MEMBER, dtype=np.int8)
+    for i, iso3 in enumerate(states):
+        for j, code in ballots[iso3].items():
+            codes[i, j] = code
+    return VoteMatrix(states, tuple(names[s] for s in states), tuple(events), codes)
+
+
+def statement_graph(store: ox.Store) -> nx.MultiDiGraph:
+    """Speakers -> the actors they spoke about: one edge per statement and actor, keyed by the
+    statement IRI, with its stance (towards that actor; empty when the statement is only
+    about the actor), date and sources (space-separated IRIs)."""
+    labels = {_value(r["actor"]): _value(r["label"]) for r in store.query(_ACTOR_LABELS)}
+    graph = nx.MultiDiGraph()
+    rows = sorted((_value(r["speaker"]), _value(r["target"]), _value(r["statement"]),
+                   _value(r["stance"]), _value(r["date"]),
+                   " ".join(sorted(_value(r["sources"]).split())))
+                  for r in store.query(_STATEMENTS))
+    for speaker, target, statement, stance, date, sources in rows:
+        for node in (speaker, target):
+            if node not in graph:
+                graph.add_node(node, label=labels.get(node, node.rsplit("/", 1)[-1]))
+        graph.add_edge(speaker, target, key=statement, statement=statement,
+                       stance=stance.rsplit("#", 1)[-1], date=date, source=sources)
+    return graph
