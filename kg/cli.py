@@ -15,6 +15,7 @@ def cli() -> None:
 
 
 cli.add_command(build_command)
+cli.add_command(__import__("kg.bulk", fromlist=["import_undl_command"]).import_undl_command)
 cli.add_command(__import__("kg.queries", fromlist=["query_command"]).query_command)
 
 

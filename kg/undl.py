@@ -35,7 +35,11 @@ SC = ID["org/un-security-council"]
 BODIES = {GA: "United Nations General Assembly", SC: "United Nations Security Council"}
 
 OPTIONS = {"Y": UNKG.Yes, "N": UNKG.No, "A": UNKG.Abstain, "X": UNKG.NonVoting,
-           "NV": UNKG.NonVoting, "": UNKG.NonVoting}
+           "NV": UNKG.NonVoting, "": UNKG.NonVoting,
+           # spelled-out codes seen in older exports and hand-made extracts
+           "YES": UNKG.Yes, "NO": UNKG.No, "ABSTAIN": UNKG.Abstain, "ABSTENTION": UNKG.Abstain,
+           "NON-VOTING": UNKG.NonVoting, "NON VOTING": UNKG.NonVoting,
+           "ABSENT": UNKG.NonVoting}
 COUNT_CLASSES = {
     "yes": (OPENGOV.YesCount, UNKG.Yes),
     "no": (OPENGOV.NoCount, UNKG.No),
@@ -45,6 +49,21 @@ COUNT_CLASSES = {
 TOTAL_COLUMNS = {"yes": "total_yes", "no": "total_no", "abstain": "total_abstentions",
                  "non-voting": "total_non_voting"}
 REQUIRED_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
+# Other spellings of the columns (older dataset versions, re-exports by third parties) and the
+# name this loader uses for each. Headers are compared case-insensitively, spaces as "_".
+COLUMN_ALIASES = {
+    "record_id": "undl_id", "undl_record": "undl_id", "id": "undl_id",
+    "country_code": "ms_code", "iso3": "ms_code", "ms_iso3": "ms_code", "code": "ms_code",
+    "country": "ms_name", "country_name": "ms_name", "member_state": "ms_name",
+    "vote": "ms_vote", "vote_code": "ms_vote",
+    "vote_date": "date", "meeting_date": "date",
+    "resolution_symbol": "resolution", "symbol": "resolution",
+    "draft_symbol": "draft", "draft_resolution": "draft",
+    "yes": "total_yes", "no": "total_no", "abstentions": "total_abstentions",
+    "abstain": "total_abstentions", "total_abstain": "total_abstentions",
+    "non_voting": "total_non_voting", "total_nonvoting": "total_non_voting",
+    "total_members": "total_ms", "link": "undl_link", "permanent": "permanent_member",
+}
 SMALL_WORDS = {"of", "and", "the", "for", "de", "da"}
 
 
@@ -95,12 +114,27 @@ def state_label(un_name: str) -> str:
     return " ".join(titled).replace("'S ", "'s ").replace("(", "(").strip()
 
 
+def canonical_columns(header: list[str]) -> list[str]:
+    """The loader's names for a file's columns (see COLUMN_ALIASES)."""
+    names = [h.strip().lower().replace(" ", "_").lstrip("\ufeff") for h in header]
+    return [COLUMN_ALIASES.get(name, name) for name in names]
+
+
+def body_of(layout: str | None, columns: list[str]) -> URIRef:
+    """SC when the metadata says so or the file has the Council's permanent_member column."""
+    if layout:
+        return SC if layout.lower() == "sc" else GA
+    return SC if "permanent_member" in columns else GA
+
+
 def read_ballots(source: Source) -> Iterator[Ballot]:
     """The rows of a UNDL voting CSV, checked for the columns the loader needs."""
-    body = SC if source.meta.get("layout") == "sc" or "permanent_member" in _header(source) else GA
+    columns = canonical_columns(_header(source))
+    body = body_of(source.meta.get("layout"), columns)
     with source.path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        next(handle, None)
+        reader = csv.DictReader(handle, fieldnames=columns)
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
             raise CuratorError(f"missing column(s) {', '.join(missing)}; is this a UN Digital "
                                "Library voting file?", file=source.display)
@@ -157,6 +191,12 @@ def _option_word(option: URIRef) -> str:
 
 def _emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
                 record: dict[str, str]) -> None:
+    emit_state(graph, iso3, un_name, body, record)
+
+
+def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
+               record: dict[str, str]) -> None:
+    """A Member State (any code the file uses, historical ones such as SUN or YUG too)."""
     state = state_iri(iso3)
     label = state_label(un_name)
     graph.add((state, RDF.type, UNKG.State))
@@ -177,9 +217,14 @@ def _emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
 
 
 def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:
-    record, symbol = ballot.record, ballot.symbol
+    emit_resolution(graph, source, ballot.record, ballot.symbol, ballot.body, ballot.row)
+
+
+def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], symbol: str,
+                    body: URIRef, row: int, *, roll_call_complete: bool = True) -> None:
+    """The resolution, its adoption vote event and its official tallies, evidenced by one row."""
     document, event = document_iri(symbol), vote_event_iri(symbol)
-    date = Literal(record["date"].strip(), datatype=XSD.date)
+    date = Literal(record["date"].strip(), datatype=XSD.date) if record["date"].strip() else None
     title = (record.get("title") or record.get("description") or "").split(" : ")[0].strip()
     graph.add((document, RDF.type, UNKG.Resolution))
     graph.add((document, UNKG.symbol, Literal(symbol)))
@@ -188,21 +233,24 @@ def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:
         graph.add((document, UNKG.draftSymbol, Literal(canonical_symbol(record["draft"]))))
     if title:
         graph.add((document, DCTERMS.title, Literal(title)))
-    graph.add((document, UNKG.body, ballot.body))
-    graph.add((document, DCTERMS.date, date))
+    graph.add((document, UNKG.body, body))
+    if date is not None:
+        graph.add((document, DCTERMS.date, date))
     graph.add((document, UNKG.outcome, UNKG.Adopted))
     if record.get("undl_link", "").strip():
         graph.add((document, RDFS.seeAlso, URIRef(record["undl_link"].strip())))
-    graph.add((document, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
+    graph.add((document, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
 
     graph.add((event, RDF.type, UNKG.VoteEvent))
     graph.add((event, RDFS.label, Literal(f"Recorded vote on {symbol}")))
     graph.add((event, OPENGOV.motion, document))
-    graph.add((event, UNKG.body, ballot.body))
-    graph.add((event, DCTERMS.date, date))
+    graph.add((event, UNKG.body, body))
+    if date is not None:
+        graph.add((event, DCTERMS.date, date))
     graph.add((event, OPENGOV.result, UNKG.Adopted))
-    graph.add((event, UNKG.rollCallComplete, Literal(True)))
-    graph.add((event, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
+    if roll_call_complete:
+        graph.add((event, UNKG.rollCallComplete, Literal(True)))
+    graph.add((event, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
     bodies = [document, event]
     for option, column in TOTAL_COLUMNS.items():
         value = record.get(column, "").strip()
@@ -216,4 +264,4 @@ def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:
         graph.add((count, RDF.value, Literal(int(value))))
         graph.add((count, RDFS.label, Literal(f"{option} votes on {symbol}")))
         bodies.append(count)
-    emit_row_evidence(graph, f"{source.id}/row-{ballot.row}/totals", source, ballot.row, bodies)
+    emit_row_evidence(graph, f"{source.id}/row-{row}/totals", source, row, bodies)

@@ -1,0 +1,371 @@
+"""The whole UN voting history: stream a UNDL voting CSV to N-Triples, then bulk-load Oxigraph.
+
+The shipped build holds a few hundred rows in an rdflib Graph. The full datasets
+(about a million General Assembly rows) do not fit that path, so here each row
+becomes lines of N-Triples written straight to a file, and Oxigraph's bulk loader
+reads the file. What stays in memory is per vote event (tallies, which states
+voted, as a bitmask) and per state, never per row.
+
+Evidence at this scale: one Web Annotation per vote event (the row that carries
+the official totals, as in the shipped build), and on every ballot only
+`unkg:curatedIn "FILE#row=N"`, which names the same RFC 7111 row. A full
+annotation per ballot would add ten triples to each of a million rows.
+
+Each ballot also gets a derived shortcut from the state to the vote event
+(`unkg:votedYes`, `unkg:votedNo`, `unkg:abstainedOn`, `unkg:nonVotingOn`): the
+same fact as the vote's `schema:option`, one hop instead of three, which makes
+the all-pairs agreement query a single join.
+"""
+
+import csv
+import hashlib
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+import click
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import CuratorError
+from kg.namespaces import OPENGOV, RDF, SCHEMA, SKOS, UNKG, canonical_symbol, symbol_slug
+from kg.sources import Source, emit_source
+from kg.triples import Triple
+from kg.undl import (
+    OPTIONS,
+    REQUIRED_COLUMNS,
+    SC,
+    TOTAL_COLUMNS,
+    body_of,
+    canonical_columns,
+    emit_bodies,
+    emit_resolution,
+    emit_state,
+    state_iri,
+    vote_event_iri,
+    vote_iri,
+)
+
+SHORTCUTS = {UNKG.Yes: UNKG.votedYes, UNKG.No: UNKG.votedNo, UNKG.Abstain: UNKG.abstainedOn,
+             UNKG.NonVoting: UNKG.nonVotingOn}
+OPTION_KEYS = {UNKG.Yes: "yes", UNKG.No: "no", UNKG.Abstain: "abstain",
+               UNKG.NonVoting: "non-voting"}
+KEPT_MESSAGES = 50  # problems listed in full; beyond that only counted (memory stays flat)
+CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
+TERM_CACHE = 50_000
+
+
+class NTriplesWriter:
+    """A TripleSink that writes each triple as one line of N-Triples (pyoxigraph escapes terms)."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.count = 0
+        self._cache: dict[URIRef, str] = {}
+
+    def add(self, triple: Triple, /) -> None:
+        s, p, o = triple
+        self.stream.write(f"{self._term(s)} {self._term(p)} {self._term(o)} .\n")
+        self.count += 1
+
+    def _term(self, term: object) -> str:
+        if isinstance(term, URIRef):
+            text = self._cache.get(term)
+            if text is None:
+                if len(self._cache) > TERM_CACHE:  # bounded: the cache must not grow with rows
+                    self._cache.clear()
+                text = self._cache[term] = str(ox.NamedNode(str(term)))
+            return text
+        if isinstance(term, Literal):
+            if term.language:
+                return str(ox.Literal(str(term), language=term.language))
+            datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+            return str(ox.Literal(str(term), datatype=datatype))
+        if isinstance(term, BNode):
+            raise ValueError("blank nodes are not written by the bulk importer")
+        raise TypeError(f"not an RDF term: {term!r}")
+
+
+@dataclass
+class EventTally:
+    symbol: str
+    first_row: int
+    totals: dict[str, int | None]
+    total_ms: int | None
+    counted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OPTION_KEYS.values(), 0))
+    states: int = 0  # bitmask over ImportReport's state index: who has voted
+
+
+@dataclass
+class ImportReport:
+    file: str
+    body: str
+    rows: int = 0
+    imported: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+    mismatch_count: int = 0
+    events: int = 0
+    states: int = 0
+    triples: int = 0
+
+    def problem(self, row: int, message: str) -> None:
+        self.skipped += 1
+        if len(self.problems) < KEPT_MESSAGES:
+            self.problems.append(f"{self.file}: row {row}: {message}")
+
+    def summary(self) -> str:
+        lines = [f"{self.file} ({self.body}): {self.rows} rows, {self.imported} ballots imported, "
+                 f"{self.skipped} rows skipped; {self.events} vote events, {self.states} states, "
+                 f"{self.triples} triples",
+                 f"tallies: {self.events - self.mismatch_count} of {self.events} vote events "
+                 f"match their official totals; {self.mismatch_count} do not"]
+        lines += [f"  {line}" for line in self.mismatches]
+        if self.mismatch_count > len(self.mismatches):
+            lines.append(f"  ... and {self.mismatch_count - len(self.mismatches)} more")
+        if self.skipped:
+            lines.append(f"skipped rows ({self.skipped}); fix them in the file and import again:")
+            lines += [f"  {line}" for line in self.problems]
+            if self.skipped > len(self.problems):
+                lines.append(f"  ... and {self.skipped - len(self.problems)} more")
+        return "\n".join(lines)
+
+
+def file_source(path: Path, body: str) -> Source:
+    """A user-supplied voting file as a Source: id from its name, hash of its bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    record = "4055387" if body == "sc" else "4060887"
+    organ = "Security Council" if body == "sc" else "General Assembly"
+    meta = {"id": f"undl-{symbol_slug(path.stem)}", "layout": body, "sha256": digest.hexdigest(),
+            "title": f"UN Digital Library {organ} voting data ({path.name})",
+            "publisher": "United Nations Dag Hammarskjöld Library (UN Digital Library)",
+            "date": None, "url": f"https://digitallibrary.un.org/record/{record}"}
+    return Source(meta["id"], path, path.as_posix(), meta)
+
+
+def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: bool = False,
+                   progress: bool = False) -> ImportReport:
+    """Write the triples of one voting file to `out`; malformed rows are skipped and reported."""
+    columns = _columns(path)
+    layout = body or ("sc" if body_of(None, columns) == SC else "ga")
+    source = file_source(path, layout)
+    body_iri = body_of(layout, columns)
+    report = ImportReport(path.as_posix(), layout)
+    sink = NTriplesWriter(out)
+    emit_bodies(sink)
+    emit_source(sink, source)  # type: ignore[arg-type]  # emit_source only calls .add
+    events: dict[str, EventTally] = {}
+    state_index: dict[str, int] = {}
+    state_names: dict[str, set[str]] = {}
+    for row, fields in _rows(path, progress):
+        report.rows += 1
+        try:
+            record = _record(columns, fields)
+            iso3, key, option = _check(record)
+        except ValueError as err:
+            if strict:
+                raise CuratorError(f"{err} (without --strict such rows are skipped)",
+                                   file=path.as_posix(), record=f"row {row}") from None
+            report.problem(row, str(err))
+            continue
+        tally = events.get(key)
+        if tally is None:
+            tally = events[key] = _tally(key, row, record)
+            emit_resolution(sink, source, record, key, body_iri, row, roll_call_complete=False)
+        bit = 1 << state_index.setdefault(iso3, len(state_index))
+        if tally.states & bit:
+            message = f"{iso3} votes twice on {key}; the first vote is kept"
+            if strict:
+                raise CuratorError(message, file=path.as_posix(), record=f"row {row}")
+            report.problem(row, message)
+            continue
+        tally.states |= bit
+        tally.counted[OPTION_KEYS[option]] += 1
+        name = record["ms_name"].strip()
+        if iso3 not in state_names:
+            state_names[iso3] = {name}
+            emit_state(sink, iso3, name or iso3, body_iri, record)
+        elif name and name not in state_names[iso3]:  # a historical name of the same code
+            state_names[iso3].add(name)
+            sink.add((state_iri(iso3), SKOS.hiddenLabel, Literal(name, lang="en")))
+        _emit_ballot(sink, source, row, key, iso3, option)
+        report.imported += 1
+    for tally in events.values():
+        _close(sink, tally, report)
+    report.events, report.states, report.triples = len(events), len(state_index), sink.count
+    return report
+
+
+
+def _emit_ballot(sink: NTriplesWriter, source: Source, row: int, key: str, iso3: str,
+                 option: URIRef) -> None:
+    vote, event, state = vote_iri(key, iso3), vote_event_iri(key), state_iri(iso3)
+    sink.add((vote, RDF.type, UNKG.Vote))
+    sink.add((vote, OPENGOV.voteEvent, event))
+    sink.add((vote, SCHEMA.agent, state))
+    sink.add((vote, SCHEMA.option, option))
+    sink.add((vote, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
+    sink.add((state, SHORTCUTS[option], event))
+
+
+def _close(sink: NTriplesWriter, tally: EventTally, report: ImportReport) -> None:
+    """Compare the counted ballots with the official totals; a full roll call is marked so."""
+    differences = [f"{option} {tally.counted[option]} counted, {official} official"
+                   for option, official in tally.totals.items()
+                   if official is not None and official != tally.counted[option]]
+    rows = sum(tally.counted.values())
+    if tally.total_ms is not None and rows != tally.total_ms:
+        differences.append(f"{rows} ballots, {tally.total_ms} members")
+    if differences:
+        report.mismatch_count += 1
+        if len(report.mismatches) < KEPT_MESSAGES:
+            report.mismatches.append(f"{tally.symbol} (row {tally.first_row}): "
+                                     + "; ".join(differences))
+    else:
+        sink.add((vote_event_iri(tally.symbol), UNKG.rollCallComplete, Literal(True)))
+
+
+def _columns(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise CuratorError("the file is empty; expected a UN Digital Library voting CSV",
+                           file=path.as_posix())
+    columns = canonical_columns(header)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise CuratorError(f"missing column(s) {', '.join(missing)}; is this a UN Digital Library "
+                           "voting file? (other spellings known: see kg.undl.COLUMN_ALIASES)",
+                           file=path.as_posix(), record="row 1")
+    return columns
+
+
+def _rows(path: Path, progress: bool) -> Iterator[tuple[int, list[str]]]:
+    """(row number, fields) of every record after the header; row 1 is the header (RFC 7111)."""
+    size = path.stat().st_size
+    with path.open(encoding="utf-8", newline="", errors="replace") as handle, \
+            click.progressbar(length=size, label=f"importing {path.name}", file=None,
+                              hidden=not progress) as bar:
+        def lines() -> Iterator[str]:
+            for line in handle:
+                bar.update(len(line))
+                yield line
+        reader = csv.reader(lines())
+        next(reader, None)
+        yield from enumerate(reader, start=2)
+
+
+def _record(columns: list[str], fields: list[str]) -> dict[str, str]:
+    if len(fields) != len(columns):
+        raise ValueError(f"{len(fields)} fields where the header has {len(columns)}; check commas "
+                         "and quotes")
+    return dict(zip(columns, fields, strict=True))
+
+
+def _check(record: dict[str, str]) -> tuple[str, str, URIRef]:
+    """The state code, vote event key and option of a row, or ValueError saying what is wrong."""
+    code = record["ms_vote"].strip().upper()
+    if code not in OPTIONS:
+        raise ValueError(f"unknown vote code {record['ms_vote']!r}; use Y, N, A, X or NV")
+    iso3 = record["ms_code"].strip().upper()
+    if not CODE.match(iso3):
+        raise ValueError(f"state code {record['ms_code']!r} is not a member code (USA, SUN, ...)")
+    symbol = canonical_symbol(record["resolution"])
+    undl_id = record["undl_id"].strip()
+    if not symbol and not undl_id:
+        raise ValueError("neither a resolution symbol nor a undl_id; one is needed")
+    day = record["date"].strip()
+    if day:
+        try:
+            record["date"] = date.fromisoformat(day[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"date {day!r} is not YYYY-MM-DD") from None
+    for column in (*TOTAL_COLUMNS.values(), "total_ms"):
+        value = record.get(column, "").strip()
+        if value and not value.isdigit():
+            raise ValueError(f"{column} {value!r} is not a whole number")
+    link = record.get("undl_link", "").strip()
+    if link and (not link.startswith("http") or any(c in link for c in ' <>"{}|\\^`')):
+        record["undl_link"] = ""  # a broken link is dropped, not fatal
+    return iso3, symbol or f"UNDL {undl_id}", OPTIONS[code]
+
+
+def _tally(key: str, row: int, record: dict[str, str]) -> EventTally:
+    def number(column: str) -> int | None:
+        value = record.get(column, "").strip()
+        return int(value) if value else None
+    totals = {option: number(column) for option, column in TOTAL_COLUMNS.items()}
+    return EventTally(key, row, totals, number("total_ms"))
+
+
+def import_file(path: Path, store_dir: Path, *, body: str | None = None, strict: bool = False,
+                progress: bool = False, work_dir: Path | None = None) -> ImportReport:
+    """Stream one file to N-Triples in a temporary file, then bulk-load it into the store."""
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="unkg-import-") as tmp:
+        nt = Path(tmp) / "import.nt"
+        with nt.open("w", encoding="utf-8", buffering=1 << 20) as out:
+            report = write_ntriples(path, out, body=body, strict=strict, progress=progress)
+        store = ox.Store(str(store_dir))
+        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        del store  # close RocksDB before readers open it
+    return report
+
+
+TALLY_CHECK = """
+PREFIX opengov: <http://www.w3.org/ns/opengov#>
+PREFIX schema: <http://schema.org/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?event ?option ?official ?counted WHERE {
+  ?event opengov:count ?count .
+  ?count opengov:option ?option ; rdf:value ?official .
+  { SELECT ?event ?option (COUNT(?vote) AS ?counted) WHERE {
+      ?vote opengov:voteEvent ?event ; schema:option ?option .
+    } GROUP BY ?event ?option }
+  FILTER (?official != ?counted)
+}"""
+
+
+def store_tally_mismatches(store: ox.Store) -> list[str]:
+    """Vote events whose ballots in the store disagree with their official totals (SPARQL).
+
+    An option with an official total but no ballot at all is not listed (0 is rarely reported
+    apart from "no"); the streaming check in write_ntriples covers that case.
+    """
+    return [f"{row['event'].value}: {row['option'].value.rsplit('#', 1)[-1]} "
+            f"{row['counted'].value} counted, {row['official'].value} official"
+            for row in store.query(TALLY_CHECK)]
+
+
+@click.command("import-undl")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--body", type=click.Choice(["ga", "sc"]), default=None,
+              help="General Assembly or Security Council layout [default: from the header].")
+@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/store"), show_default=True,
+              help="The Oxigraph store to add to (created if missing).")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first malformed row instead of skipping it.")
+def import_undl_command(files: tuple[Path, ...], body: str | None, store_path: Path,
+                        strict: bool) -> None:
+    """Add UN Digital Library voting files (GA: record 4060887, SC: record 4055387) to the store.
+
+    Writes into the store in place (through the build/store link, i.e. into the current
+    release); `kg build` starts a fresh store again.
+    """
+    target = store_path.resolve()
+    for path in files:
+        report = import_file(path, target, body=body, strict=strict, progress=True)
+        click.echo(report.summary())
+    mismatches = store_tally_mismatches(ox.Store.read_only(str(target)))
+    click.echo(f"store {store_path}: {len(mismatches)} vote event option(s) whose ballots "
+               "disagree with the official totals")
