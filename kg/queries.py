@@ -231,7 +231,7 @@ SELECT DISTINCT ?node ?key WHERE {{
           |unkg:symbol|unkg:draftSymbol|dcterms:identifier ?key }}
   UNION {{ ?node opengov:motion/(unkg:symbol|unkg:draftSymbol|rdfs:label) ?key }}
   UNION {{ ?node unkg:curatedIn ?curated . BIND (STRAFTER(STR(?curated), "#") AS ?key) }}
-  {own_iri}
+  UNION {{ ?node a skos:Concept . BIND (STRAFTER(STR(?node), "#") AS ?key) }}
 }}
 """
 _EXISTS = "SELECT ?node WHERE { { ?node ?p ?o } UNION { ?s ?p ?node } } LIMIT 1"
@@ -242,6 +242,7 @@ _CLASSES = {
     "document": "unkg:Resolution unkg:Amendment opengov:Motion",
     "vote-event": "unkg:VoteEvent opengov:VoteEvent",
 }
+_NAMED = ("state", "person", "actor")  # kinds whose names a single word may stand for
 _ID_KINDS = {"state": "state", "person": "person", "org": "org", "group": "group",
              "doc": "document", "amendment": "amendment", "event": "event",
              "statement": "statement", "post": "post", "claim": "claim", "source": "source"}
@@ -286,7 +287,7 @@ class Resolver:
         keys = self._candidates(param.type)
         wanted = {_normal(form) for form in self._spellings(value)}
         found = sorted({node for node, key in keys if _normal(key) in wanted}, key=str)
-        if not found:  # a surname alone, "Peskov", names one person if only one has it
+        if not found and param.type in _NAMED:  # a surname alone, "Peskov", names one person
             found = sorted({node for node, key in keys
                             if _normal(value) in _normal(key).split()}, key=str)
         if len(found) == 1:
@@ -296,7 +297,9 @@ class Resolver:
             listed = ", ".join(compact(node) for node in found[:8])
             raise CuratorError(f"parameter {param.name}: {value!r} names several: {listed}; "
                                "give one of these")
-        names = sorted({key for _, key in keys if not key.startswith(("http:", "https:"))})
+        # readable names first: "Hungary" rather than the UN's "HUNGARY"
+        names = sorted({key for _, key in keys if not key.startswith(("http:", "https:"))},
+                       key=lambda name: (name.isupper(), name))
         raise CuratorError(f"parameter {param.name}: no {what} {value!r} found in the graph"
                            f"{_did_you_mean(value, names)}")
 
@@ -339,11 +342,12 @@ class Resolver:
         if kind not in self._keys:
             classes = _CLASSES.get(kind)
             pattern = f"VALUES ?class {{ {classes} }} ?node a ?class ." if classes else ""
-            own_iri = "UNION { BIND (STR(?node) AS ?key) }" if classes else ""
-            result = self.backend.select(_KEYS.format(classes=pattern, own_iri=own_iri), {})
+            result = self.backend.select(_KEYS.format(classes=pattern), {})
             assert not isinstance(result, bool)
-            self._keys[kind] = [(row["node"], row["key"].value) for row in result
-                                if row["key"] is not None]
+            keys = [(row["node"], row["key"].value) for row in result if row["key"] is not None]
+            if classes:  # an entity may also be named by its IRI
+                keys += [(node, node.value) for node in {node for node, _ in keys}]
+            self._keys[kind] = keys
         return self._keys[kind]
 
 
