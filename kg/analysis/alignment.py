@@ -17,6 +17,9 @@ from kg.analysis.votes import ABSTAIN, CODE_WORDS, NO, NON_VOTING, YES, VoteMatr
 OPTIONS = (YES, NO, ABSTAIN)
 SEED = 42
 RESOLUTION = 1.0
+AGREEMENT_RULE = ("Two states share a vote event when both took part (voted yes, no or abstain; "
+                  "non-voting and not sitting in the body are not taking part). Agreement is "
+                  "the share of shared vote events on which both chose the same option.")
 ALGORITHM = "networkx.community.louvain_communities"
 
 
@@ -121,6 +124,21 @@ def ideal_points(matrix: VoteMatrix, *, anchor_column: int = 0) -> np.ndarray:
     Sign convention: the states that voted yes on `anchor_column` (the first vote analysed by
     default) have the higher mean position; if everyone or nobody voted yes there, the
     largest loading of the component is positive. States that took part in no vote get NaN."""
+    scores, loadings = principal_scores(matrix, components=1)
+    first = scores[:, 0]
+    yes = matrix.codes[:, anchor_column] == YES
+    if yes.any() and (~yes).any() and first[yes].mean() != first[~yes].mean():
+        flip = first[yes].mean() < first[~yes].mean()
+    else:
+        flip = loadings[0][np.argmax(np.abs(loadings[0]))] < 0
+    first = -first if flip else first
+    first = np.round(first, 12) + 0.0  # drop platform noise in the last bits, and -0.0
+    return np.where(matrix.took_part.any(axis=1), first, np.nan)
+
+
+def principal_scores(matrix: VoteMatrix, components: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, loadings) of the ordinally coded, column-centred vote matrix (see ideal_points);
+    signs as numpy's SVD gives them. Missing components (too few votes) are zero."""
     codes = matrix.codes
     scale = np.select([codes == YES, codes == ABSTAIN, codes == NO], [1.0, 0.0, -1.0], np.nan)
     took_part = ~np.isnan(scale)
@@ -128,15 +146,12 @@ def ideal_points(matrix: VoteMatrix, *, anchor_column: int = 0) -> np.ndarray:
     means = np.where(counts > 0, np.nansum(scale, axis=0) / np.maximum(counts, 1), 0.0)
     centred = np.where(took_part, scale - means, 0.0)
     left, singular, right = np.linalg.svd(centred, full_matrices=False)
-    scores = left[:, 0] * singular[0]
-    yes = codes[:, anchor_column] == YES
-    if yes.any() and (~yes).any() and scores[yes].mean() != scores[~yes].mean():
-        flip = scores[yes].mean() < scores[~yes].mean()
-    else:
-        flip = right[0][np.argmax(np.abs(right[0]))] < 0
-    scores = -scores if flip else scores
-    scores = np.round(scores, 12) + 0.0  # drop platform noise in the last bits, and -0.0
-    return np.where(took_part.any(axis=1), scores, np.nan)
+    scores = np.zeros((len(codes), components))
+    loadings = np.zeros((components, codes.shape[1]))
+    kept = min(components, len(singular))
+    scores[:, :kept] = left[:, :kept] * singular[:kept]
+    loadings[:kept] = right[:kept]
+    return scores, loadings
 
 
 def benchmark_agreement(states: int = 193, events: int = 5000, repeats: int = 7,

@@ -1,0 +1,63 @@
+"""Derived results back into RDF: blocs, memberships with ideal points, the activity that made them.
+
+Everything here is marked derived: its own classes (unkg:DerivedBloc,
+unkg:DerivedMembership, unkg:AlignmentAnalysis) and prov:wasGeneratedBy the
+analysis, which names the algorithm, its seed and the vote events it used.
+IRIs hash the inputs, so the same analysis always gets the same IRIs.
+"""
+
+import hashlib
+import math
+from collections.abc import Sequence
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.analysis.alignment import AGREEMENT_RULE, ALGORITHM, RESOLUTION, SEED
+from kg.analysis.votes import VoteMatrix
+from kg.export import bind_prefixes
+from kg.namespaces import DCTERMS, ID, ORG, PROV, RDF, RDFS, UNKG, XSD
+
+
+def analysis_iri(matrix: VoteMatrix, seed: int = SEED) -> URIRef:
+    inputs = "\n".join([ALGORITHM, str(seed), str(RESOLUTION), *(e.iri for e in matrix.events)])
+    return ID[f"analysis/alignment-{hashlib.sha256(inputs.encode()).hexdigest()[:12]}"]
+
+
+def derived_graph(matrix: VoteMatrix, blocs: Sequence[Sequence[str]],
+                  points: Sequence[float], seed: int = SEED) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    activity = analysis_iri(matrix, seed)
+    votes = ", ".join(e.label for e in matrix.events)
+    graph.add((activity, RDF.type, UNKG.AlignmentAnalysis))
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, RDFS.label, Literal(f"Alignment analysis of {votes}")))
+    graph.add((activity, UNKG.algorithm, Literal(ALGORITHM)))
+    graph.add((activity, UNKG.randomSeed, Literal(seed)))
+    graph.add((activity, UNKG.resolution, Literal(RESOLUTION)))
+    graph.add((activity, RDFS.comment, Literal(AGREEMENT_RULE)))
+    # The date the results hold for (the latest vote used), not the clock: reruns are identical.
+    graph.add((activity, DCTERMS.date, Literal(max(e.date for e in matrix.events),
+                                               datatype=XSD.date)))
+    for event in matrix.events:
+        graph.add((activity, PROV.used, URIRef(event.iri)))
+    point_of = dict(zip(matrix.states, points, strict=True))
+    for number, members in enumerate(blocs, start=1):
+        bloc = URIRef(f"{activity}/bloc/{number}")
+        graph.add((bloc, RDF.type, UNKG.DerivedBloc))
+        graph.add((bloc, RDFS.label, Literal(f"Voting bloc {number} ({len(members)} states) "
+                                             f"found by Louvain (seed {seed}) on {votes}")))
+        graph.add((bloc, PROV.wasGeneratedBy, activity))
+        for iso3 in members:
+            state = ID[f"state/{iso3}"]
+            membership = URIRef(f"{activity}/membership/{iso3}")
+            graph.add((bloc, ORG.hasMember, state))
+            graph.add((membership, RDF.type, UNKG.DerivedMembership))
+            graph.add((membership, RDFS.label, Literal(f"{iso3} in voting bloc {number}")))
+            graph.add((membership, ORG.member, state))
+            graph.add((membership, ORG.organization, bloc))
+            graph.add((membership, PROV.wasGeneratedBy, activity))
+            if not math.isnan(point_of[iso3]):
+                graph.add((membership, UNKG.idealPoint,
+                           Literal(f"{point_of[iso3]:.6f}", datatype=XSD.decimal)))
+    return graph
