@@ -97,7 +97,9 @@ class EventTally:
     totals: dict[str, int | None]
     total_ms: int | None
     counted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OPTION_KEYS.values(), 0))
-    states: int = 0  # bitmask over ImportReport's state index: who has voted
+    states: int = 0  # bitmask over the states' import order: who has voted
+    event_nt: str = ""  # the vote event's IRI as N-Triples
+    vote_prefix: str = ""  # "<.../vote/SLUG/" : a ballot's IRI is this + the state code + ">"
 
 
 @dataclass
@@ -153,7 +155,11 @@ def file_source(path: Path, body: str) -> Source:
 
 def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: bool = False,
                    progress: bool = False) -> ImportReport:
-    """Write the triples of one voting file to `out`; malformed rows are skipped and reported."""
+    """Write the triples of one voting file to `out`; malformed rows are skipped and reported.
+
+    A vote event's details (symbol, date, title, totals) are read from its first good row;
+    each further row adds one ballot, written from string templates (the hot path).
+    """
     columns = _columns(path)
     layout = body or ("sc" if body_of(None, columns) == SC else "ga")
     source = file_source(path, layout)
@@ -162,58 +168,93 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
     sink = NTriplesWriter(out)
     emit_bodies(sink)
     emit_source(sink, source)  # type: ignore[arg-type]  # emit_source only calls .add
+    at = {name: columns.index(name) for name in ("ms_vote", "ms_code", "ms_name", "resolution",
+                                                 "undl_id")}
+    width = len(columns)
     events: dict[str, EventTally] = {}
-    state_index: dict[str, int] = {}
+    event_of_raw: dict[tuple[str, str], EventTally] = {}
+    states: dict[str, tuple[int, str]] = {}  # code -> (bit, IRI as N-Triples)
     state_names: dict[str, set[str]] = {}
+    curated = str(ox.Literal(f"{source.display}#row="))[:-1]  # '"FILE#row=' : add N and '"'
+    ballot = _ballot_template()
+
+    def skip(row: int, message: str) -> None:
+        if strict:
+            raise CuratorError(f"{message} (without --strict such rows are skipped and reported)",
+                               file=path.as_posix(), record=f"row {row}")
+        report.problem(row, message)
+
     for row, fields in _rows(path, progress):
         report.rows += 1
-        try:
-            record = _record(columns, fields)
-            iso3, key, option = _check(record)
-        except ValueError as err:
-            if strict:
-                raise CuratorError(f"{err} (without --strict such rows are skipped)",
-                                   file=path.as_posix(), record=f"row {row}") from None
-            report.problem(row, str(err))
+        if len(fields) != width:
+            skip(row, f"{len(fields)} fields where the header has {width}; check commas and "
+                      "quotes")
             continue
-        tally = events.get(key)
+        option = OPTIONS.get(fields[at["ms_vote"]].strip().upper())
+        if option is None:
+            skip(row, f"unknown vote code {fields[at['ms_vote']]!r}; use Y, N, A, X or NV")
+            continue
+        iso3 = fields[at["ms_code"]].strip().upper()
+        if iso3 not in states and not CODE.match(iso3):
+            skip(row, f"state code {fields[at['ms_code']]!r} is not a member code (USA, SUN, ...)")
+            continue
+        raw = (fields[at["resolution"]], fields[at["undl_id"]])
+        tally = event_of_raw.get(raw)
         if tally is None:
-            tally = events[key] = _tally(key, row, record)
-            emit_resolution(sink, source, record, key, body_iri, row, roll_call_complete=False)
-        bit = 1 << state_index.setdefault(iso3, len(state_index))
+            record = dict(zip(columns, fields, strict=True))
+            try:
+                key = _check_event(record)
+            except ValueError as err:
+                skip(row, str(err))
+                continue
+            tally = events.get(key)
+            if tally is None:
+                tally = events[key] = _tally(key, row, record)
+                emit_resolution(sink, source, record, key, body_iri, row, roll_call_complete=False)
+            event_of_raw[raw] = tally
+        if iso3 not in states:
+            states[iso3] = (1 << len(states), str(ox.NamedNode(str(state_iri(iso3)))))
+        bit, state_nt = states[iso3]
         if tally.states & bit:
-            message = f"{iso3} votes twice on {key}; the first vote is kept"
-            if strict:
-                raise CuratorError(message, file=path.as_posix(), record=f"row {row}")
-            report.problem(row, message)
+            skip(row, f"{iso3} votes twice on {tally.symbol}; the first vote is kept")
             continue
         tally.states |= bit
         tally.counted[OPTION_KEYS[option]] += 1
-        name = record["ms_name"].strip()
-        if iso3 not in state_names:
+        name = fields[at["ms_name"]].strip()
+        known = state_names.get(iso3)
+        if known is None:
             state_names[iso3] = {name}
-            emit_state(sink, iso3, name or iso3, body_iri, record)
-        elif name and name not in state_names[iso3]:  # a historical name of the same code
-            state_names[iso3].add(name)
+            emit_state(sink, iso3, name or iso3, body_iri, dict(zip(columns, fields, strict=True)))
+        elif name and name not in known:  # a historical name of the same code
+            known.add(name)
             sink.add((state_iri(iso3), SKOS.hiddenLabel, Literal(name, lang="en")))
-        _emit_ballot(sink, source, row, key, iso3, option)
+        vote = f"{tally.vote_prefix}{iso3}>"
+        out.write(ballot[option].format(vote=vote, event=tally.event_nt, state=state_nt,
+                                        curated=f'{curated}{row}"'))
+        sink.count += BALLOT_TRIPLES
         report.imported += 1
     for tally in events.values():
         _close(sink, tally, report)
-    report.events, report.states, report.triples = len(events), len(state_index), sink.count
+    report.events, report.states, report.triples = len(events), len(states), sink.count
     return report
 
 
+BALLOT_TRIPLES = 6
 
-def _emit_ballot(sink: NTriplesWriter, source: Source, row: int, key: str, iso3: str,
-                 option: URIRef) -> None:
-    vote, event, state = vote_iri(key, iso3), vote_event_iri(key), state_iri(iso3)
-    sink.add((vote, RDF.type, UNKG.Vote))
-    sink.add((vote, OPENGOV.voteEvent, event))
-    sink.add((vote, SCHEMA.agent, state))
-    sink.add((vote, SCHEMA.option, option))
-    sink.add((vote, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
-    sink.add((state, SHORTCUTS[option], event))
+
+def _ballot_template() -> dict[URIRef, str]:
+    """Per option, the six lines of one ballot; the same triples as emit_official_record's
+    ballot minus its label and per-row annotation, plus the derived shortcut."""
+    def nt(term: URIRef) -> str:
+        return str(ox.NamedNode(str(term)))
+    lines = ("{vote} " + nt(RDF.type) + " " + nt(UNKG.Vote) + " .\n"
+             "{vote} " + nt(OPENGOV.voteEvent) + " {event} .\n"
+             "{vote} " + nt(SCHEMA.agent) + " {state} .\n"
+             "{vote} " + nt(SCHEMA.option) + " OPTION .\n"
+             "{vote} " + nt(UNKG.curatedIn) + " {curated} .\n"
+             "{state} SHORTCUT {event} .\n")
+    return {option: lines.replace("OPTION", nt(option)).replace("SHORTCUT", nt(shortcut))
+            for option, shortcut in SHORTCUTS.items()}
 
 
 def _close(sink: NTriplesWriter, tally: EventTally, report: ImportReport) -> None:
@@ -263,25 +304,17 @@ def _rows(path: Path, progress: bool) -> Iterator[tuple[int, list[str]]]:
         yield from enumerate(reader, start=2)
 
 
-def _record(columns: list[str], fields: list[str]) -> dict[str, str]:
-    if len(fields) != len(columns):
-        raise ValueError(f"{len(fields)} fields where the header has {len(columns)}; check commas "
-                         "and quotes")
-    return dict(zip(columns, fields, strict=True))
-
-
-def _check(record: dict[str, str]) -> tuple[str, str, URIRef]:
-    """The state code, vote event key and option of a row, or ValueError saying what is wrong."""
-    code = record["ms_vote"].strip().upper()
-    if code not in OPTIONS:
-        raise ValueError(f"unknown vote code {record['ms_vote']!r}; use Y, N, A, X or NV")
-    iso3 = record["ms_code"].strip().upper()
-    if not CODE.match(iso3):
-        raise ValueError(f"state code {record['ms_code']!r} is not a member code (USA, SUN, ...)")
+def _check_event(record: dict[str, str]) -> str:
+    """The vote event key of a row (its canonical symbol), or ValueError saying what is wrong."""
     symbol = canonical_symbol(record["resolution"])
     undl_id = record["undl_id"].strip()
     if not symbol and not undl_id:
         raise ValueError("neither a resolution symbol nor a undl_id; one is needed")
+    key = symbol or f"UNDL {undl_id}"
+    try:
+        ox.NamedNode(str(vote_event_iri(key)))
+    except ValueError:
+        raise ValueError(f"resolution symbol {key!r} cannot be part of an IRI") from None
     day = record["date"].strip()
     if day:
         try:
@@ -295,7 +328,7 @@ def _check(record: dict[str, str]) -> tuple[str, str, URIRef]:
     link = record.get("undl_link", "").strip()
     if link and (not link.startswith("http") or any(c in link for c in ' <>"{}|\\^`')):
         record["undl_link"] = ""  # a broken link is dropped, not fatal
-    return iso3, symbol or f"UNDL {undl_id}", OPTIONS[code]
+    return key
 
 
 def _tally(key: str, row: int, record: dict[str, str]) -> EventTally:
@@ -303,7 +336,9 @@ def _tally(key: str, row: int, record: dict[str, str]) -> EventTally:
         value = record.get(column, "").strip()
         return int(value) if value else None
     totals = {option: number(column) for option, column in TOTAL_COLUMNS.items()}
-    return EventTally(key, row, totals, number("total_ms"))
+    return EventTally(key, row, totals, number("total_ms"),
+                      event_nt=str(ox.NamedNode(str(vote_event_iri(key)))),
+                      vote_prefix=str(ox.NamedNode(str(vote_iri(key, "X"))))[:-2])
 
 
 def import_file(path: Path, store_dir: Path, *, body: str | None = None, strict: bool = False,
