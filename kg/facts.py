@@ -99,6 +99,8 @@ class Facts:
         self.vote_events: dict[str, URIRef] = {s: vote_event_iri(s) for s in self.symbols}
         self.refs.update({f"doc:{s}": document_iri(s) for s in self.symbols})
         self.claims: dict[tuple[Any, Any, Any], URIRef] = {}
+        # Display names for labels: the record's name, or the official record's label.
+        self.names: dict[URIRef, str] = {s: str(o) for s, o in official.subject_objects(RDFS.label)}
         self._register()
 
     # -- pass one: what each record defines -------------------------------------------------
@@ -121,6 +123,8 @@ class Facts:
                 self.vote_events[record.id] = vote_event_iri(record.id)
             elif prefix in REF_KINDS:
                 self.refs[f"{prefix}:{record.id}"] = ID[f"{prefix}/{record.id}"]
+                if record.data.get("name"):
+                    self.names[ID[f"{prefix}/{record.id}"]] = str(record.data["name"])
 
     def _check_fields(self, record: Record) -> None:
         if not isinstance(record.data, dict):
@@ -431,7 +435,7 @@ class Facts:
         text = data.get("text") or (evidence[0].get("quote") if evidence else None)
         if not text:
             raise record.error("a statement needs text or a quote")
-        name = str(data["speaker"]).split(":", 1)[-1].replace("-", " ").title()
+        name = self.names.get(speaker, str(data["speaker"]))
         graph.add((iri, RDFS.label, Literal(f"{name}: “{_shorten(str(text))}”")))
         if data.get("text"):
             graph.add((iri, SCHEMA.text, Literal(str(text))))
