@@ -9,7 +9,6 @@ matplotlib.use("Agg")  # no display; also the only backend whose PNG bytes we re
 import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
 
 NO_BLOC = "#bbbbbb"
 PALETTE = plt.get_cmap("tab10").colors
@@ -96,8 +95,7 @@ def draw_heatmap(agreement: np.ndarray, order: list[int], labels: list[str],
     matrix = agreement[np.ix_(order, order)]
     size = max(6.0, 0.085 * len(order) + 3)
     figure, axes = plt.subplots(figsize=(size, size * 0.92), dpi=100)
-    cmap = ListedColormap(plt.get_cmap("RdYlBu")(np.linspace(0, 1, 256)))
-    cmap.set_bad("#dddddd")
+    cmap = plt.get_cmap("RdYlBu").with_extremes(bad="#dddddd")  # grey: no shared vote
     image = axes.imshow(np.ma.masked_invalid(matrix), cmap=cmap, vmin=0, vmax=1,
                         interpolation="nearest")
     ticks = np.arange(len(order))

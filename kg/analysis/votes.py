@@ -43,11 +43,10 @@ _STATEMENTS = _PROLOGUE + """
 SELECT ?statement ?speaker ?target ?stance ?date
        (GROUP_CONCAT(DISTINCT STR(?source); separator=" ") AS ?sources) WHERE {
   ?statement a unkg:Statement ; schema:creator ?speaker .
-  { ?statement unkg:stanceTowards ?target }
+  { ?statement unkg:stanceTowards ?target . OPTIONAL { ?statement unkg:stance ?stance } }
   UNION
   { ?statement schema:about ?target . ?target a/rdfs:subClassOf* unkg:Actor .
     FILTER NOT EXISTS { ?statement unkg:stanceTowards ?target } }
-  OPTIONAL { ?statement unkg:stance ?stance }
   OPTIONAL { ?statement dcterms:date ?date }
   OPTIONAL { ?statement unkg:evidence/oa:hasTarget/oa:hasSource ?source }
 }
