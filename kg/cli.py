@@ -17,6 +17,7 @@ def cli() -> None:
 cli.add_command(build_command)
 cli.add_command(__import__("kg.bulk", fromlist=["import_undl_command"]).import_undl_command)
 cli.add_command(__import__("kg.queries", fromlist=["query_command"]).query_command)
+cli.add_command(__import__("kg.analysis.cli", fromlist=["analyze_command"]).analyze_command)
 
 
 def main() -> None:
