@@ -76,10 +76,10 @@ def cli(store_path: Path, *args: str):
 
 def test_every_saved_query_has_a_header_and_selects_its_parameters():
     queries = catalogue()
-    assert len(queries) >= 17
+    folders = [query.path.parent.name for query in queries.values()]
+    assert folders.count("alignment") >= 10 and folders.count("provenance") >= 7
     for name, query in queries.items():
         assert query.title and query.question and query.examples, name
-        assert query.path.parent.name in ("alignment", "provenance"), name
         select = query.text[query.text.index("SELECT"):].split("WHERE")[0]
         for param in query.params:
             # Oxigraph substitutes only variables the query selects
