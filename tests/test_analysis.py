@@ -126,6 +126,19 @@ def test_unknown_vote_is_one_clear_message(store_path: Path):
         select_vote_events(open_store(store_path), "A/RES/ES-11/99")
 
 
+def test_bad_date_is_one_clear_message(store_path: Path):
+    with pytest.raises(CuratorError, match="--from '24/02/2025' is not a date"):
+        select_vote_events(open_store(store_path), "all", start="24/02/2025")
+
+
+def test_date_range_selection(store_path: Path):
+    # All three recorded votes were taken on 2025-02-24 (both CSVs, column date).
+    store = open_store(store_path)
+    assert len(select_vote_events(store, "all", start="2025-02-24", end="2025-02-24")) == 3
+    with pytest.raises(CuratorError, match="no vote event"):
+        select_vote_events(store, "ga", end="2025-02-23")
+
+
 def test_body_selection(store_path: Path):
     store = open_store(store_path)
     assert [e.label for e in select_vote_events(store, "sc")] == ["S/RES/2774 (2025)"]

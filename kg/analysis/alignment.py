@@ -25,13 +25,12 @@ ALGORITHM = "networkx.community.louvain_communities"
 
 def agreement_counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(same, shared): for every pair of rows, the number of columns where both took part and
-    chose the same option, and where both took part. Vectorised: one matrix product per option."""
-    took_part = (codes > NON_VOTING).astype(np.float64)
+    chose the same option, and where both took part. Vectorised: two matrix products."""
+    # float32 products are exact for counts below 2**24 votes and twice as fast as float64.
+    took_part = (codes > NON_VOTING).astype(np.float32)
+    chose = np.concatenate([(codes == option) for option in OPTIONS], axis=1).astype(np.float32)
     shared = took_part @ took_part.T
-    same = np.zeros_like(shared)
-    for option in OPTIONS:
-        chose = (codes == option).astype(np.float64)
-        same += chose @ chose.T
+    same = chose @ chose.T  # one-hot per (vote, option): a match counts only the same option
     return same.round().astype(np.int64), shared.round().astype(np.int64)
 
 

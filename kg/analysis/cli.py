@@ -51,8 +51,9 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
     points = ideal_points(matrix)
     agreement, shared = agreement_matrix(matrix.codes)
     for iso3, point in zip(matrix.states, points, strict=True):
-        graph.nodes[iso3]["bloc"] = bloc_number.get(iso3, 0)
-        graph.nodes[iso3]["ideal_point"] = float(point) if not math.isnan(point) else 0.0
+        if iso3 in bloc_number:  # states that took part in no vote get neither (GraphML: absent)
+            graph.nodes[iso3]["bloc"] = bloc_number[iso3]
+            graph.nodes[iso3]["ideal_point"] = round(float(point), 6)
     files = {
         "agreement": out / "agreement.csv",
         "shared": out / "shared-votes.csv",

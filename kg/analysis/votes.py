@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import networkx as nx
 import numpy as np
@@ -111,6 +112,13 @@ def select_vote_events(store: ox.Store, selection: str = "all", *,
                        start: str | None = None, end: str | None = None) -> list[VoteEvent]:
     """Choose votes: 'all', a body ('ga', 'sc') or symbols/IRIs separated by commas,
     optionally within a date range (ISO dates, both ends included)."""
+    for option, value in (("--from", start), ("--to", end)):
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise CuratorError(f"{option} {value!r} is not a date; write YYYY-MM-DD, "
+                                   "e.g. 2025-02-24") from None
     events = vote_events(store)
     choice = selection.strip()
     if choice.lower() == "all":
@@ -170,10 +178,10 @@ def statement_graph(store: ox.Store) -> nx.MultiDiGraph:
                    _value(r["stance"]), _value(r["date"]),
                    " ".join(sorted(_value(r["sources"]).split())))
                   for r in store.query(_STATEMENTS))
-    for speaker, target, statement, stance, date, sources in rows:
+    for speaker, target, statement, stance, when, sources in rows:
         for node in (speaker, target):
             if node not in graph:
                 graph.add_node(node, label=labels.get(node, node.rsplit("/", 1)[-1]))
         graph.add_edge(speaker, target, key=statement, statement=statement,
-                       stance=stance.rsplit("#", 1)[-1], date=date, source=sources)
+                       stance=stance.rsplit("#", 1)[-1], date=when, source=sources)
     return graph
