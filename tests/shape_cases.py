@@ -1,0 +1,265 @@
+"""One bad graph per shape and SPARQL constraint: good.ttl changed by a SPARQL Update.
+
+Each case names the results it must produce, as (shape or constraint, focus node) pairs, in the
+short forms kg.validate prints. Shared by tests/test_shapes.py (pyshacl) and the second engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+GOOD = FIXTURES / "good.ttl"
+
+PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <http://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX opengov: <http://www.w3.org/ns/opengov#>
+PREFIX unkg: <https://w3id.org/unkg/ontology#>
+"""
+
+
+def iri(local: str) -> str:
+    return f"<https://w3id.org/unkg/id/{local}>"
+
+
+def copy(old: str, new: str) -> str:
+    """Update that copies a node's description under another IRI, evidence bodies included."""
+    return f"""
+        INSERT {{ {iri(new)} ?p ?o }} WHERE {{ {iri(old)} ?p ?o }} ;
+        INSERT {{ ?e oa:hasBody {iri(new)} }} WHERE {{ {iri(old)} unkg:evidence ?e }}"""
+
+
+def replace(node: str, prop: str, new: str) -> str:
+    """Update that replaces every value of `prop` on `node` by `new`."""
+    return f"""
+        DELETE {{ {iri(node)} {prop} ?old }} INSERT {{ {iri(node)} {prop} {new} }}
+        WHERE {{ {iri(node)} {prop} ?old }}"""
+
+
+def add(node: str, prop: str, value: str) -> str:
+    return f"INSERT DATA {{ {iri(node)} {prop} {value} }}"
+
+
+def drop(node: str, prop: str) -> str:
+    return f"DELETE WHERE {{ {iri(node)} {prop} ?any }}"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    update: str
+    expected: frozenset[tuple[str, str]]  # (shape, focus) of every result
+    severity: str = "Violation"
+
+    def graph(self) -> Graph:
+        graph = Graph().parse(GOOD, format="turtle")
+        graph.update(PREFIXES + self.update)
+        return graph
+
+
+def case(name: str, update: str, *pairs: tuple[str, str], severity: str = "Violation") -> Case:
+    return Case(name, update, frozenset(("unkgsh:" + s, "id:" + f) for s, f in pairs), severity)
+
+
+PESKOV, KREMLIN, GROUP, POST = "person/dmitry-peskov", "org/kremlin", "group/european-allies", "post/kremlin-spokesperson"
+ES7, ES8, S2774 = "document/A-RES-ES-11-7", "document/A-RES-ES-11-8", "document/S-RES-2774-2025"
+AMENDMENT = "amendment/ga-es-11-8-full-scale-invasion"
+GA_EVENT, SC_EVENT, VETOED = "vote-event/A-RES-ES-11-7", "vote-event/S-RES-2774-2025", "vote-event/sc-2774-amendment-vetoed"
+US_VOTE, RULE = "vote/A-RES-ES-11-7/USA", "rule/security-council-voting"
+CLAIM, STATEMENT, EVENT = "claim/us-against-es-11-7/USA", "statement/peskov-balanced-position", "event/trump-macron-talks"
+MT, NOTES = "source/moscow-times-2025-02-25", "source/official-record-notes"
+EV, QUOTE, POSITION = "evidence/european-allies/1", "evidence/european-allies/1/quote", "evidence/european-allies/1/position"
+TARGET, ROW = "evidence/european-allies/1/target", "evidence/undl-ga-4076672/1/row"
+
+CASES: list[Case] = [
+    # actors.ttl
+    case("state IRI in lower case", f'INSERT DATA {{ {iri("state/usa")} a unkg:State ; unkg:iso3 "USA" ; rdfs:label "x" }}',
+         ("StateShape", "state/usa"), ("Iso3MatchesIri", "state/usa")),
+    case("state without ISO code", drop("state/UKR", "unkg:iso3"), ("State-iso3", "state/UKR")),
+    case("state without name", drop("state/UKR", "rdfs:label"), ("State-label", "state/UKR")),
+    case("two preferred names", add(PESKOV, "skos:prefLabel", '"Peskov"'), ("Actor-prefLabel", PESKOV)),
+    case("alias that is not a text", add(PESKOV, "skos:altLabel", iri(KREMLIN)), ("Actor-altLabel", PESKOV)),
+    case("person IRI with capitals", copy(PESKOV, "person/Dmitry_Peskov"), ("PersonShape", "person/Dmitry_Peskov")),
+    case("person without label", drop(PESKOV, "rdfs:label"), ("Actor-label", PESKOV)),
+    case("group without evidence", drop(GROUP, "unkg:evidence"), ("Actor-evidence", GROUP)),
+    case("person holding an organisation", add(PESKOV, "org:holds", iri(KREMLIN)), ("Person-holds", PESKOV)),
+    case("organisation without evidence", drop(KREMLIN, "unkg:evidence"), ("OrganizationShape", KREMLIN)),
+    case("unknown UN body", f'INSERT DATA {{ {iri("org/un-human-rights-council")} a unkg:Organization, unkg:Body ; rdfs:label "HRC" }}',
+         ("BodyShape", "org/un-human-rights-council")),
+    case("group IRI with capitals", copy(GROUP, "group/European_Allies"), ("GroupShape", "group/European_Allies")),
+    case("group member that is a document", add(GROUP, "org:hasMember", iri(ES7)), ("Group-hasMember", GROUP)),
+    case("post IRI with capitals", copy(POST, "post/Kremlin"), ("PostShape", "post/Kremlin")),
+    case("post in nothing", drop(POST, "org:postIn"), ("Post-postIn", POST)),
+    case("Council seat IRI", copy("membership/un-security-council/USA", "membership/USA"), ("MembershipShape", "membership/USA")),
+    case("Council seat with two members", add("membership/un-security-council/GBR", "org:member", iri("state/UKR")),
+         ("Membership-member", "membership/un-security-council/GBR")),
+    case("Council seat in two bodies", add("membership/un-security-council/SVN", "org:organization", iri("org/un-general-assembly")),
+         ("Membership-organization", "membership/un-security-council/SVN")),
+    case("Council seat role", replace("membership/un-security-council/FRA", "org:role", "unkg:Yes"),
+         ("Membership-role", "membership/un-security-council/FRA")),
+    # documents.ttl
+    case("resolution IRI", copy(ES8, "document/a-res-es-11-8"), ("ResolutionShape", "document/a-res-es-11-8")),
+    case("symbol without body prefix", replace(ES8, "unkg:symbol", '"RES/ES-11/8"'), ("Resolution-symbol", ES8)),
+    case("two draft symbols", add(ES8, "unkg:draftSymbol", '"A/ES-11/L.12"'), ("Resolution-draftSymbol", ES8)),
+    case("two titles", add(ES8, "dcterms:title", '"Path to peace"'), ("Resolution-title", ES8)),
+    case("resolution without body", drop(ES8, "unkg:body"), ("Resolution-body", ES8)),
+    case("drafted by a concept", add(ES8, "unkg:draftedBy", "unkg:Yes"), ("Resolution-draftedBy", ES8)),
+    case("date as free text", replace(ES8, "dcterms:date", '"24 February 2025"'), ("Resolution-date", ES8)),
+    case("Digital Library link as text", replace(ES8, "rdfs:seeAlso", '"4076673"'), ("Resolution-seeAlso", ES8)),
+    case("amendment IRI", copy(AMENDMENT, "amendment/GA_full"), ("AmendmentShape", "amendment/GA_full")),
+    case("amendment of nothing", drop(AMENDMENT, "unkg:amends"), ("Amendment-amends", AMENDMENT)),
+    case("moved by a document", add(AMENDMENT, "unkg:movedBy", iri(ES7)), ("Amendment-movedBy", AMENDMENT)),
+    case("on behalf of a concept", add(AMENDMENT, "unkg:movedOnBehalfOf", "unkg:Yes"), ("Amendment-movedOnBehalfOf", AMENDMENT)),
+    case("two original wordings", add(AMENDMENT, "unkg:originalWording", '"conflict"'), ("Amendment-originalWording", AMENDMENT)),
+    case("proposed wording with language tag", replace(AMENDMENT, "unkg:proposedWording", '"invasion"@en'),
+         ("Amendment-proposedWording", AMENDMENT)),
+    case("outcome not an outcome", replace(AMENDMENT, "unkg:outcome", "unkg:Yes"), ("Amendment-outcome", AMENDMENT)),
+    # votes.ttl
+    case("vote event IRI", copy(GA_EVENT, "vote-event/A-RES-ES-11-7/again"), ("VoteEventShape", "vote-event/A-RES-ES-11-7/again")),
+    case("vote on a state", replace(GA_EVENT, "opengov:motion", iri("state/USA")), ("VoteEvent-motion", GA_EVENT)),
+    case("vote event without body", drop(GA_EVENT, "unkg:body"), ("VoteEvent-body", GA_EVENT)),
+    case("two dates", add(GA_EVENT, "dcterms:date", '"2025-02-25"^^xsd:date'), ("VoteEvent-date", GA_EVENT)),
+    case("result not an outcome", replace(GA_EVENT, "opengov:result", "unkg:Yes"), ("VoteEvent-result", GA_EVENT)),
+    case("fifth count", f'INSERT DATA {{ {iri(GA_EVENT)} opengov:count {iri(GA_EVENT + "/count/present")} . '
+         f'{iri(GA_EVENT + "/count/present")} a opengov:YesCount ; opengov:option unkg:Yes ; rdf:value 1 }}',
+         ("VoteEvent-count", GA_EVENT), ("CountShape", GA_EVENT + "/count/present")),
+    case("vetoed by an organisation", add(VETOED, "unkg:vetoedBy", iri(KREMLIN)),
+         ("VoteEvent-vetoedBy", VETOED), ("VetoerIsPermanentMember", VETOED)),
+    case("roll call flag as text", add(GA_EVENT, "unkg:rollCallComplete", '"true"'), ("VoteEvent-rollCallComplete", GA_EVENT)),
+    case("count without type", drop(GA_EVENT + "/count/yes", "rdf:type"), ("CountShape", GA_EVENT + "/count/yes")),
+    case("count of no option", drop(GA_EVENT + "/count/yes", "opengov:option"), ("Count-option", GA_EVENT + "/count/yes")),
+    case("negative count", replace(GA_EVENT + "/count/yes", "rdf:value", "-1"), ("Count-value", GA_EVENT + "/count/yes")),
+    case("vote IRI in lower case", copy(US_VOTE, "vote/A-RES-ES-11-7/usa"), ("VoteShape", "vote/A-RES-ES-11-7/usa"),
+         ("OneBallotPerVoter", "vote/A-RES-ES-11-7/usa"), ("OneBallotPerVoter", US_VOTE)),
+    case("vote in no event", drop(US_VOTE, "opengov:voteEvent"), ("Vote-voteEvent", US_VOTE)),
+    case("voter is a person", replace(US_VOTE, "schema:agent", iri(PESKOV)), ("Vote-agent", US_VOTE)),
+    case("option as a code", replace(US_VOTE, "schema:option", '"N"'), ("Vote-option", US_VOTE)),
+    case("voting rule IRI", copy(RULE, "rule/SC"), ("VotingRuleShape", "rule/SC")),
+    case("rule without body", drop(RULE, "unkg:body"), ("VotingRule-body", RULE)),
+    case("minimum in words", replace(RULE, "unkg:minimumYesVotes", '"nine"'), ("VotingRule-minimumYesVotes", RULE)),
+    case("veto flag as text", replace(RULE, "unkg:permanentMemberVeto", '"yes"'), ("VotingRule-permanentMemberVeto", RULE)),
+    # claims.ttl
+    case("claim IRI", copy(CLAIM, "claim/US_against"), ("ClaimShape", "claim/US_against")),
+    case("claim about nothing", drop(CLAIM, "rdf:subject"), ("Claim-subject", CLAIM)),
+    case("predicate as text", replace(CLAIM, "rdf:predicate", '"option"'), ("Claim-predicate", CLAIM)),
+    case("two values claimed", add(CLAIM, "rdf:object", "unkg:Yes"), ("Claim-object", CLAIM)),
+    case("two curator notes", f'INSERT DATA {{ {iri(CLAIM)} unkg:curatorNote "a", "b" }}', ("Claim-curatorNote", CLAIM)),
+    case("claim from the official record", add(CLAIM, "prov:wasDerivedFrom", iri(NOTES)), ("Claim-source", CLAIM)),
+    # statements.ttl
+    case("statement IRI", copy(STATEMENT, "statement/Peskov"), ("StatementShape", "statement/Peskov")),
+    case("statement without speaker", drop(STATEMENT, "schema:creator"), ("Statement-creator", STATEMENT)),
+    case("role that is not a post", replace(STATEMENT, "unkg:inRole", iri(KREMLIN)), ("Statement-inRole", STATEMENT)),
+    case("statement date as text", replace(STATEMENT, "dcterms:date", '"2025-02-25"'), ("Statement-date", STATEMENT)),
+    case("statement without text", drop(STATEMENT, "schema:text"), ("Statement-text", STATEMENT)),
+    case("direct quote as text", replace(STATEMENT, "unkg:directQuote", '"yes"'), ("Statement-directQuote", STATEMENT)),
+    case("about a text", add(STATEMENT, "schema:about", '"USA"'), ("Statement-about", STATEMENT)),
+    case("stance not a stance", replace(STATEMENT, "unkg:stance", "unkg:Yes"), ("Statement-stance", STATEMENT)),
+    case("stance towards a document", add(STATEMENT, "unkg:stanceTowards", iri(ES7)), ("Statement-stanceTowards", STATEMENT)),
+    case("variant of an event", add(STATEMENT, "unkg:variantOf", iri(EVENT)), ("Statement-variantOf", STATEMENT)),
+    case("comments on a state", add(STATEMENT, "unkg:commentsOn", iri("state/USA")), ("Statement-commentsOn", STATEMENT)),
+    case("date status as boolean", replace(EVENT, "unkg:dateStatus", "true"), ("Statement-dateStatus", EVENT)),
+    case("event IRI", copy(EVENT, "event/Trump"), ("EventShape", "event/Trump")),
+    case("event without kind", drop(EVENT, "unkg:eventKind"), ("Event-eventKind", EVENT)),
+    case("two descriptions", add(EVENT, "schema:description", '"Talks."'), ("Event-description", EVENT)),
+    case("participant as text", add(EVENT, "unkg:participant", '"Trump"'), ("Event-participant", EVENT)),
+    case("event date with time", replace(EVENT, "dcterms:date", '"2025-02-24T10:00:00"^^xsd:dateTime'), ("Event-date", EVENT)),
+    # sources.ttl
+    case("news article IRI", copy(MT, "source/Moscow_Times"), ("NewsArticleShape", "source/Moscow_Times")),
+    case("official record IRI", copy(NOTES, "source/Notes"), ("OfficialRecordShape", "source/Notes")),
+    case("two titles of a source", add(MT, "dcterms:title", '"Kremlin applauds"'), ("Source-title", MT)),
+    case("publisher as IRI", replace(MT, "schema:publisher", "<https://www.themoscowtimes.com/>"), ("Source-publisher", MT)),
+    case("publication date as text", replace(MT, "schema:datePublished", '"25 February 2025"'), ("Source-datePublished", MT)),
+    case("two URLs", add(MT, "schema:url", '"https://example.org/"'), ("Source-url", MT)),
+    case("source id with spaces", replace(MT, "dcterms:identifier", '"Moscow Times"'), ("Source-identifier", MT)),
+    case("checksum in capitals", replace(MT, "unkg:sha256", '"60CBC04EC8213245C0BEF0F3086895EB336EB0442B559E2CE0ADB80CE5BFF0D6"'),
+         ("Source-sha256", MT)),
+    case("file outside the project", replace(MT, "unkg:localFile", '"/tmp/article.txt"'), ("Source-localFile", MT)),
+    case("unknown property as text", add(MT, "unkg:unknownProperty", '"date"'), ("Source-unknownProperty", MT)),
+    case("primary source as text", replace(NOTES, "prov:hadPrimarySource", '"GA/12677"'), ("Source-hadPrimarySource", NOTES)),
+    # evidence.ttl
+    case("fact without evidence", drop(US_VOTE, "unkg:evidence"), ("Fact-evidence", US_VOTE)),
+    case("fact without source", drop(RULE, "prov:wasDerivedFrom"), ("Fact-wasDerivedFrom", RULE)),
+    case("fact without record", drop(CLAIM, "unkg:curatedIn"), ("Fact-curatedIn", CLAIM)),
+    case("fact without label", drop(EVENT, "rdfs:label"), ("Fact-label", EVENT)),
+    case("evidence not an annotation", f"DELETE DATA {{ {iri(EV)} a oa:Annotation }}", ("EvidenceShape", EV)),
+    case("other motivation", replace(EV, "oa:motivatedBy", "oa:commenting"), ("Evidence-motivatedBy", EV)),
+    case("body as text", replace(EV, "oa:hasBody", '"the group"'), ("Evidence-hasBody", EV)),
+    case("evidence without target", drop(EV, "oa:hasTarget"), ("Evidence-hasTarget", EV)),
+    case("target IRI", f"INSERT DATA {{ {iri(EV + '/selection')} a oa:SpecificResource ; "
+         f"oa:hasSource {iri('source/article-2025-02-26-unsc-pakistan')} ; oa:hasSelector {iri(QUOTE)}, {iri(POSITION)} }}",
+         ("EvidenceTargetShape", EV + "/selection")),
+    case("target in a state", replace(TARGET, "oa:hasSource", iri("state/USA")), ("Target-hasSource", TARGET)),
+    case("selector that is a state", add(TARGET, "oa:hasSelector", iri("state/USA")), ("Target-hasSelector", TARGET)),
+    case("quote selector with a label", add(QUOTE, "rdfs:label", '"quote"'), ("TextQuoteSelectorShape", QUOTE)),
+    case("quote with language tag", replace(QUOTE, "oa:exact", '"Europeans"@en'), ("Quote-exact", QUOTE)),
+    case("prefix too long", add(QUOTE, "oa:prefix", '"' + "x" * 33 + '"'), ("Quote-prefix", QUOTE)),
+    case("two suffixes", f'INSERT DATA {{ {iri(QUOTE)} oa:suffix "a", "b" }}', ("Quote-suffix", QUOTE)),
+    case("position selector with a quote", add(POSITION, "oa:exact", '"Europeans"'), ("TextPositionSelectorShape", POSITION)),
+    case("start as text", replace(POSITION, "oa:start", '"1513"'), ("Position-start", POSITION)),
+    case("position without end", drop(POSITION, "oa:end"), ("Position-end", POSITION)),
+    case("row selector with a quote", add(ROW, "oa:exact", '"AFG"'), ("FragmentSelectorShape", ROW)),
+    case("row selector of RFC 4180", replace(ROW, "dcterms:conformsTo", "<http://tools.ietf.org/rfc/rfc4180>"),
+         ("Fragment-conformsTo", ROW)),
+    case("header row", replace(ROW, "rdf:value", '"row=1"'), ("Fragment-value", ROW)),
+    # rules.ttl
+    case("tally differs from complete roll call", replace(SC_EVENT + "/count/yes", "rdf:value", "11"),
+         ("TallyMatchesBallots", SC_EVENT)),
+    case("Council adoption with 8 yes", replace(SC_EVENT + "/count/yes", "rdf:value", "8"),
+         ("CouncilAdoptionNeedsNineYes", SC_EVENT), ("TallyMatchesBallots", SC_EVENT)),
+    case("Council adoption despite China's no", replace("vote/S-RES-2774-2025/CHN", "schema:option", "unkg:No"),
+         ("CouncilAdoptionWithoutPermanentNo", SC_EVENT), ("TallyMatchesBallots", SC_EVENT)),
+    case("veto with result rejected", replace(VETOED, "opengov:result", "unkg:Rejected"), ("VetoMeansVetoedResult", VETOED)),
+    case("veto by an elected member", add(VETOED, "unkg:vetoedBy", iri("state/SVN")), ("VetoerIsPermanentMember", VETOED)),
+    case("vetoer voted yes", copy("vote/S-RES-2774-2025/RUS", "vote/sc-2774-amendment-vetoed/RUS")
+         + " ; " + replace("vote/sc-2774-amendment-vetoed/RUS", "opengov:voteEvent", iri(VETOED)),
+         ("VetoerVotedNo", VETOED)),
+    case("Council ballot by a non-member", replace("vote/S-RES-2774-2025/PAN", "schema:agent", iri("state/UKR")),
+         ("VoterIsCouncilMember", "vote/S-RES-2774-2025/PAN")),
+    case("two ballots by one state", replace(US_VOTE, "schema:agent", iri("state/UKR")),
+         ("OneBallotPerVoter", US_VOTE), ("OneBallotPerVoter", "vote/A-RES-ES-11-7/UKR")),
+    case("offsets do not span the quote", replace(POSITION, "oa:end", '"1523"^^xsd:nonNegativeInteger'), ("PositionMatchesQuote", POSITION)),
+    case("quote without position", f"DELETE DATA {{ {iri(TARGET)} oa:hasSelector {iri(POSITION)} }}",
+         ("TargetSelectsWordsOrRow", TARGET)),
+    case("evidence not naming its fact", f"DELETE DATA {{ {iri('evidence/trump-macron-talks/1')} oa:hasBody {iri(EVENT)} }}",
+         ("EvidenceNamesItsFact", EVENT)),
+    case("statement carried by one source", f"DELETE DATA {{ {iri(STATEMENT)} unkg:evidence {iri('evidence/peskov-balanced-position/2')} }}",
+         ("CarriedBySingleSource", STATEMENT), severity="Warning"),
+    case("statement dated before the vote", replace(STATEMENT, "dcterms:date", '"2025-02-23"^^xsd:date'),
+         ("StatementNotBeforeVote", STATEMENT)),
+    case("ISO code differs from IRI", replace("state/UKR", "unkg:iso3", '"UKA"'), ("Iso3MatchesIri", "state/UKR")),
+]
+
+# The three curator mistakes, as graphs merged onto good.ttl, with what the report must say.
+MISTAKES: dict[str, tuple[frozenset[tuple[str, str]], str]] = {
+    "mistake-council-8-0-7-adopted.ttl": (
+        frozenset({("unkgsh:CouncilAdoptionNeedsNineYes", "id:vote-event/sc-2774-miscounted")}),
+        "adopted only with at least 9 yes votes, but this vote event is marked adopted with 8",
+    ),
+    "mistake-non-member-ballot.ttl": (
+        frozenset({
+            ("unkgsh:VoterIsCouncilMember", "id:vote/S-RES-2774-2025/UKR"),
+            ("unkgsh:TallyMatchesBallots", "id:vote-event/S-RES-2774-2025"),
+        }),
+        "id:state/UKR cast a ballot in the Security Council but has no Council seat",
+    ),
+    "mistake-vote-without-evidence.ttl": (
+        frozenset({("unkgsh:Fact-evidence", "id:vote/A-RES-ES-11-7/FRA")}),
+        "Every fact needs at least one piece of evidence",
+    ),
+}
+
+
+def mistake_graph(name: str) -> Graph:
+    graph = Graph().parse(GOOD, format="turtle")
+    return graph.parse(FIXTURES / name, format="turtle")

@@ -1,0 +1,134 @@
+"""Every shape and SPARQL constraint catches its bad graph with its message; the good graph passes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
+from tests.shape_cases import CASES, FIXTURES, GOOD, MISTAKES, Case, mistake_graph
+
+from kg.validate import ValidationReport, shapes_graph, validate, validate_command
+
+UNKGSH = "https://w3id.org/unkg/shapes#"
+
+
+def pairs(report: ValidationReport) -> set[tuple[str, str]]:
+    return {(r.shape, r.focus) for r in report.results}
+
+
+def declared_message(shape: str) -> str:
+    """The sh:message a shape declares, up to its first {?variable}."""
+    node = next(s for s in shapes_graph().subjects() if str(s) == UNKGSH + shape.removeprefix("unkgsh:"))
+    message = shapes_graph().value(node, SH.message)
+    return str(message).split("{")[0]
+
+
+def test_good_graph_has_no_result_at_all() -> None:
+    report = validate(Graph().parse(GOOD, format="turtle"))
+    assert report.conforms
+    assert report.results == [], report.text()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_graph_is_caught_with_the_shape_message(case: Case) -> None:
+    report = validate(case.graph())
+    assert pairs(report) == case.expected, report.text()
+    assert {r.severity for r in report.results} == {case.severity}
+    assert report.conforms is (case.severity != "Violation")
+    for result in report.results:
+        assert result.message.startswith(declared_message(result.shape)), result
+
+
+def test_every_shape_and_constraint_has_a_failing_case() -> None:
+    shapes = shapes_graph()
+    covered = {shape for case in CASES for shape, _ in case.expected}
+    own = {SH.property, SH.sparql, SH.targetClass, SH.targetObjectsOf, SH.severity, SH.message,
+           SH.ignoredProperties, SH.declare}
+    required = set()
+    for kind in (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint):
+        for node in shapes.subjects(RDF.type, kind):
+            constrains = {p for p in shapes.predicates(node) if str(p).startswith(str(SH))} - own
+            if kind != SH.NodeShape or constrains:
+                required.add("unkgsh:" + str(node).removeprefix(UNKGSH))
+            else:  # a node shape that only groups property shapes or SPARQL constraints
+                parts = [*shapes.objects(node, SH.property), *shapes.objects(node, SH.sparql)]
+                assert any("unkgsh:" + str(p).removeprefix(UNKGSH) in covered for p in parts), node
+    assert required - covered == set()
+
+
+def test_every_constraint_has_a_message_and_a_severity() -> None:
+    shapes = shapes_graph()
+    for kind in (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint):
+        for node in shapes.subjects(RDF.type, kind):
+            if kind == SH.SPARQLConstraint:
+                assert shapes.value(node, SH.message), node
+                continue
+            if (node, SH.severity, None) not in shapes:
+                assert kind == SH.NodeShape and (node, SH.targetClass, None) in shapes, node
+            if kind == SH.PropertyShape:
+                assert shapes.value(node, SH.message), node
+
+
+def test_statement_before_the_vote_passes_when_marked_preceding() -> None:
+    graph = Graph().parse(GOOD, format="turtle")
+    statement = next(s for s in graph.subjects(RDF.type, None) if "statement/peskov" in str(s))
+    graph.set((statement, next(p for p in graph.predicates(statement) if str(p).endswith("/date")),
+               Literal("2025-02-23", datatype="http://www.w3.org/2001/XMLSchema#date")))
+    assert not validate(graph).conforms
+    graph.add((statement, next(iter(graph.predicates(None, Literal("reported")))), Literal("preceding")))
+    assert validate(graph).conforms
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_curator_mistake_is_reported(name: str) -> None:
+    expected, message = MISTAKES[name]
+    report = validate(mistake_graph(name))
+    assert not report.conforms
+    assert pairs(report) == expected, report.text()
+    assert any(message in r.message for r in report.violations), report.text()
+
+
+def test_reports_name_the_record_and_render_three_ways() -> None:
+    report = validate(mistake_graph("mistake-vote-without-evidence.ttl"))
+    (result,) = report.violations
+    assert result.label == "FRA on A/RES/ES-11/7"
+    assert result.curated_in == ("sources/official-record/ga_voting_2025-02-24.csv#row=60",)
+    text = report.text()
+    assert "== Violations (1) ==" in text and "FRA on A/RES/ES-11/7 (id:vote/A-RES-ES-11-7/FRA)" in text
+    assert json.loads(report.json())["results"][0]["path"] == "unkg:evidence"
+    standard = Graph().parse(data=report.turtle(), format="turtle")
+    assert (None, SH.conforms, Literal(False)) in standard
+    assert len(list(standard.subjects(RDF.type, SH.ValidationResult))) == 1
+    assert report.turtle() == validate(mistake_graph("mistake-vote-without-evidence.ttl")).turtle()
+
+
+def test_curated_in_of_a_selector_leads_to_its_fact() -> None:
+    case = next(c for c in CASES if c.name == "offsets do not span the quote")
+    (result,) = validate(case.graph()).results
+    assert result.curated_in == ()  # the group is an actor: actors carry evidence, not curatedIn here
+    case = next(c for c in CASES if c.name == "header row")
+    (result,) = validate(case.graph()).results
+    assert "sources/official-record/ga_voting_2025-02-24.csv#row=2" in result.curated_in
+
+
+def test_command_exit_codes_and_formats(tmp_path) -> None:
+    runner = CliRunner()
+    good = runner.invoke(validate_command, [str(GOOD)])
+    assert good.exit_code == 0 and "conforms" in good.output
+    bad_file = tmp_path / "bad.ttl"
+    mistake_graph("mistake-vote-without-evidence.ttl").serialize(bad_file, format="turtle")
+    bad = runner.invoke(validate_command, [str(bad_file), "--format", "json"])
+    assert bad.exit_code == 1 and json.loads(bad.output)["conforms"] is False
+    turtle = runner.invoke(validate_command, [str(GOOD), str(FIXTURES / "mistake-vote-without-evidence.ttl"),
+                                              "--format", "turtle"])
+    assert turtle.exit_code == 1 and "sh:ValidationReport" in turtle.output
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n", encoding="utf-8")
+    unreadable = runner.invoke(validate_command, [str(broken)])
+    assert unreadable.exit_code == 2 and "broken.ttl" in unreadable.output
+    assert unreadable.exception is None or isinstance(unreadable.exception, SystemExit)
+    missing = runner.invoke(validate_command, [str(tmp_path / "none.ttl")])
+    assert missing.exit_code == 2 and "file not found" in missing.output
