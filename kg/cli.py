@@ -18,6 +18,8 @@ cli.add_command(build_command)
 cli.add_command(__import__("kg.bulk", fromlist=["import_undl_command"]).import_undl_command)
 cli.add_command(__import__("kg.queries", fromlist=["query_command"]).query_command)
 cli.add_command(__import__("kg.analysis.cli", fromlist=["analyze_command"]).analyze_command)
+cli.add_command(__import__("kg.store", fromlist=["stats_command"]).stats_command)
+cli.add_command(__import__("kg.remote", fromlist=["load_command"]).load_command)
 
 
 def main() -> None:
