@@ -1,0 +1,250 @@
+"""Benchmark: the bulk path (streaming N-Triples + Oxigraph) against the naive stack (rdflib).
+
+    python benchmarks/run.py [--data /tmp/unkg-history] [--runs 3] [--cap 600]
+                             [--scales 0.01,0.05,0.2,1] [--naive-scales 0.01,0.05,0.2]
+
+Generates the synthetic history (benchmarks/make_history.py) at each scale, then runs every
+step in a child process of its own, so the peak resident memory a step reports
+(getrusage(RUSAGE_SELF).ru_maxrss at its end) is that step's alone. Times are the median of
+--runs runs for the Oxigraph steps, one run for the naive steps; wall and CPU (user+sys) time
+are both reported because the machine may be shared. A naive step that exceeds --cap seconds
+is reported as not finished, and bigger sizes are not tried for it. Prints a Markdown table.
+"""
+
+import json
+import os
+import platform
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent.parent
+HISTORY_QUERIES = ROOT / "queries" / "history"
+QUERY_PARAMS = {  # the saved queries timed, with the parameters given
+    "us-russia-ukraine-votes": {},
+    "state-votes": {"state": "USA", "since": "1946-01-01"},
+    "pair-agreement": {"since": "2024-09-01", "until": "2024-12-31"},
+}
+FAST_STEPS = ["import", *[f"query:{name}" for name in QUERY_PARAMS], "export:turtle",
+              "export:json-ld"]
+NAIVE_STEPS = ["import", "validate:pyshacl", *[f"query:{name}" for name in QUERY_PARAMS],
+               "export:turtle", "export:json-ld"]
+
+
+# ------------------------------------------------------------------ the steps (child side)
+
+def fast_step(step: str, data: Path, store: Path) -> dict:
+    import pyoxigraph as ox
+
+    from kg.bulk import import_file, store_tally_mismatches
+    if step == "import":
+        import shutil
+        shutil.rmtree(store, ignore_errors=True)
+        reports = [import_file(data / name, store, work_dir=store.parent)
+                   for name in ("ga_voting.csv", "sc_voting.csv")]
+        mismatches = store_tally_mismatches(ox.Store.read_only(str(store)))
+        return {"triples": sum(r.triples for r in reports),
+                "rows": sum(r.rows for r in reports),
+                "tally_mismatches": sum(r.mismatch_count for r in reports) + len(mismatches)}
+    if step.startswith("query:"):
+        from kg.queries import EmbeddedBackend, run, saved_query
+        answer = run(saved_query(step.split(":", 1)[1]), QUERY_PARAMS[step.split(":", 1)[1]],
+                     EmbeddedBackend(store))
+        return {"rows": len(answer.rows)}
+    if step.startswith("export:"):
+        fmt = ox.RdfFormat.TURTLE if step.endswith("turtle") else ox.RdfFormat.JSON_LD
+        out = store.parent / f"export.{fmt.file_extension}"
+        ox.Store.read_only(str(store)).dump(output=str(out), format=fmt,
+                                            from_graph=ox.DefaultGraph())
+        return {"bytes": out.stat().st_size}
+    raise ValueError(step)
+
+
+def naive_step(step: str, data: Path, nt_dir: Path) -> dict:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kg.bulk import TALLY_CHECK, write_ntriples
+    graph = Graph()
+    nt_files = [nt_dir / f"{name}.nt" for name in ("ga", "sc")]
+    if step == "import":  # the same triples, into memory, with the same tally check
+        for name, nt in zip(("ga_voting.csv", "sc_voting.csv"), nt_files, strict=True):
+            with nt.open("w", encoding="utf-8") as out:
+                write_ntriples(data / name, out)
+            graph.parse(nt, format="nt")
+        mismatches = list(graph.query(TALLY_CHECK))
+        return {"triples": len(graph), "tally_mismatches": len(mismatches)}
+    for nt in nt_files:  # not timed: the state every other naive step starts from
+        graph.parse(nt, format="nt")
+    start, cpu = time.perf_counter(), time.process_time()
+    if step == "validate:pyshacl":
+        import pyshacl
+        shapes = Graph().parse(ROOT / "shapes" / "votes.ttl", format="turtle")
+        conforms, _, _ = pyshacl.validate(graph, shacl_graph=shapes)
+        result = {"conforms": conforms}
+    elif step.startswith("query:"):
+        name = step.split(":", 1)[1]
+        states = {"state": "USA", "other": "RUS"}
+        params = {"state": "USA", "other": "RUS", "since": "2022-01-01", **QUERY_PARAMS[name]}
+        text = (HISTORY_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+        bindings = {key: URIRef(f"https://w3id.org/unkg/id/state/{value}") if key in states
+                    else Literal(value, datatype=XSD.date) for key, value in params.items()
+                    if f"?{key}" in text}
+        result = {"rows": len(list(graph.query(text, initBindings=bindings)))}
+    elif step.startswith("export:"):
+        fmt = "turtle" if step.endswith("turtle") else "json-ld"
+        out = nt_dir / f"export.{fmt}"
+        graph.serialize(out, format=fmt)
+        result = {"bytes": out.stat().st_size}
+    else:
+        raise ValueError(step)
+    result["work_seconds"] = time.perf_counter() - start
+    result["work_cpu"] = time.process_time() - cpu
+    return result
+
+
+def child(stack: str, step: str, data: Path, work: Path, cap: int) -> None:
+    def stop(*_: object) -> None:
+        raise TimeoutError
+    signal.signal(signal.SIGALRM, stop)
+    signal.alarm(cap)
+    sys.path.insert(0, str(ROOT))
+    import kg.bulk  # noqa: F401  # imports are not the step's work
+    import kg.queries  # noqa: F401
+    start, cpu = time.perf_counter(), time.process_time()
+    try:
+        info = (fast_step if stack == "oxigraph" else naive_step)(step, data, work)
+        info["finished"] = True
+    except TimeoutError:
+        info = {"finished": False}
+    signal.alarm(0)
+    info.setdefault("work_seconds", time.perf_counter() - start)
+    info.setdefault("work_cpu", time.process_time() - cpu)
+    info["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(info))
+
+
+# ------------------------------------------------------------------ the driver (parent side)
+
+def measure(stack: str, step: str, data: Path, work: Path, cap: int) -> dict:
+    command = [sys.executable, __file__, "--child", stack, step, str(data), str(work), str(cap)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        return {"finished": False, "error": done.stderr.strip().splitlines()[-1:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_of(runs: list[dict]) -> dict:
+    result = dict(runs[-1])
+    for key in ("work_seconds", "work_cpu", "peak_rss_mb"):
+        result[key] = statistics.median(r[key] for r in runs)
+    result["runs"] = len(runs)
+    return result
+
+
+def machine() -> str:
+    import pyoxigraph
+    import rdflib
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+            f"{memory:.1f} GiB RAM, Python {platform.python_version()}, pyoxigraph "
+            f"{pyoxigraph.__version__}, rdflib {rdflib.__version__}; load average at start "
+            f"{load[0]:.1f} (the machine is shared with other agents)")
+
+
+def cell(result: dict | None) -> str:
+    if result is None:
+        return "—"
+    if not result.get("finished"):
+        return f"did not finish ({result.get('work_seconds', 0):.0f} s)"
+    return (f"{result['work_seconds']:.2f} s ({result['work_cpu']:.2f} s CPU), "
+            f"{result['peak_rss_mb']:.0f} MB")
+
+
+@click.command()
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("/tmp/unkg-history"), show_default=True)
+@click.option("--runs", type=int, default=3, show_default=True)
+@click.option("--cap", type=int, default=600, show_default=True,
+              help="Seconds a naive step may take before it is stopped.")
+@click.option("--scales", default="0.01,0.05,0.2,1", show_default=True)
+@click.option("--naive-scales", default="0.01,0.05,0.2", show_default=True)
+def main(data: Path, runs: int, cap: int, scales: str, naive_scales: str) -> None:
+    header = machine()
+    click.echo(f"machine: {header}", err=True)
+    results: dict[tuple[str, str, float], dict] = {}
+    naive_failed: dict[str, float] = {}
+    all_scales = sorted({float(s) for s in (scales + "," + naive_scales).split(",") if s})
+    naive = {float(s) for s in naive_scales.split(",") if s}
+    fast = {float(s) for s in scales.split(",") if s}
+    for scale in all_scales:
+        folder = data / f"scale-{scale:g}"
+        if not (folder / "ga_voting.csv").exists():
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"),
+                            str(folder), "--scale", str(scale)], check=True)
+        with tempfile.TemporaryDirectory(prefix="unkg-bench-") as tmp:
+            store = Path(tmp) / "store"
+            if scale in fast:
+                for step in FAST_STEPS:
+                    n = 1 if (step == "import" and scale >= 1) else runs
+                    measured = [measure("oxigraph", step, folder, store, 10 * cap)
+                                for _ in range(n)]
+                    results[("oxigraph", step, scale)] = median_of(measured)
+                    done = results[("oxigraph", step, scale)]
+                    click.echo(f"oxigraph {step} @{scale:g}: {cell(done)}", err=True)
+            if scale in naive:
+                for step in NAIVE_STEPS:
+                    if step in naive_failed:
+                        continue
+                    outcome = measure("rdflib", step, folder, Path(tmp), cap)
+                    results[("rdflib", step, scale)] = outcome
+                    click.echo(f"rdflib {step} @{scale:g}: {cell(outcome)}", err=True)
+                    if not outcome.get("finished"):
+                        naive_failed[step] = scale
+    click.echo(report(header, results, all_scales, naive_failed, runs, cap))
+
+
+def report(header: str, results: dict, scales: list[float], failed: dict[str, float],
+           runs: int, cap: int) -> str:
+    lines = [f"Machine: {header}.", "",
+             f"Oxigraph steps: median of {runs} runs (import at scale 1: one run); naive "
+             f"(rdflib + pyshacl) steps: one run, stopped after {cap} s. Naive query, validation "
+             "and export times exclude parsing the N-Triples into memory (the import row times "
+             "that). Cells: wall time (CPU time), peak RSS of the step's process.", "",
+             "| step | scale | rows (CSV or answer) | Oxigraph + bulk | rdflib (naive) "
+             "| speed-up (wall) |",
+             "|---|---|---|---|---|---|"]
+    for step in dict.fromkeys(NAIVE_STEPS[:1] + FAST_STEPS[1:] + NAIVE_STEPS[1:2]):
+        for scale in scales:
+            fast = results.get(("oxigraph", step, scale))
+            naive = results.get(("rdflib", step, scale))
+            skipped = naive is None and step in failed and scale > failed[step]
+            if fast is None and naive is None and not skipped:
+                continue
+            rows = next((r.get("rows") for r in (fast, naive) if r and "rows" in r), "")
+            ratio = ""
+            if fast and naive and fast.get("finished") and naive.get("finished"):
+                ratio = f"{naive['work_seconds'] / max(fast['work_seconds'], 1e-9):.0f}x"
+            naive_text = cell(naive) if naive else "—"
+            if skipped:
+                naive_text = f"not tried (did not finish at scale {failed[step]:g})"
+            elif naive and not naive.get("finished"):
+                naive_text = f"did not finish in {cap} s"
+            lines.append(f"| {step} | {scale:g} | {rows} | {cell(fast)} | {naive_text} | {ratio} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:  # one step, in its own process
+        stack, step, data_dir, work_dir, step_cap = sys.argv[2:7]
+        child(stack, step, Path(data_dir), Path(work_dir), int(step_cap))
+    else:
+        main()
