@@ -150,7 +150,9 @@ def file_source(path: Path, body: str) -> Source:
             "title": f"UN Digital Library {organ} voting data ({path.name})",
             "publisher": "United Nations Dag Hammarskjöld Library (UN Digital Library)",
             "date": None, "url": f"https://digitallibrary.un.org/record/{record}"}
-    return Source(meta["id"], path, path.as_posix(), meta)
+    shown = path.resolve()
+    display = shown.relative_to(Path.cwd()) if shown.is_relative_to(Path.cwd()) else shown
+    return Source(meta["id"], path, display.as_posix(), meta)
 
 
 def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: bool = False,

@@ -1,0 +1,146 @@
+"""The bulk importer (kg/bulk.py): the official extract, a generated history, malformed rows.
+
+Memory staying flat as rows grow is measured in benchmarks/run.py (peak RSS of the import step
+at each scale, in benchmarks/RESULTS.md), not here.
+"""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.bulk import import_file, store_tally_mismatches, write_ntriples
+from kg.errors import CuratorError
+from kg.namespaces import ID, SKOS, UNKG
+from kg.queries import EmbeddedBackend, run, saved_query
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "sources" / "official-record"
+FIXTURE = ROOT / "tests" / "fixtures" / "undl" / "historical_alt_columns.csv"
+
+
+def ntriples(path: Path, **options: object) -> tuple[str, object]:
+    out = io.StringIO()
+    report = write_ntriples(path, out, **options)  # type: ignore[arg-type]
+    return out.getvalue(), report
+
+
+def generate(folder: Path, *extra: str) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"), str(folder),
+                    "--scale", "0.002", *extra], check=True, capture_output=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def record_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    store = tmp_path_factory.mktemp("record") / "store"
+    reports = [import_file(RECORD / "ga_voting_2025-02-24.csv", store),
+               import_file(RECORD / "sc_voting_2025-02-24.csv", store)]
+    return store, reports
+
+
+def test_official_extract_imports_with_matching_tallies(record_store: tuple[Path, list]) -> None:
+    store, (ga, sc) = record_store
+    # sources/official-record/README.md: 386 = 193 states x 2 resolutions; 15 Council members
+    assert (ga.rows, ga.imported, ga.skipped, ga.events, ga.states) == (386, 386, 0, 2, 193)
+    assert (sc.rows, sc.imported, sc.skipped, sc.events, sc.states) == (15, 15, 0, 1, 15)
+    assert ga.mismatch_count == sc.mismatch_count == 0
+    assert store_tally_mismatches(ox.Store.read_only(str(store))) == []
+
+
+def test_us_and_russia_on_ukraine_in_the_official_extract(record_store: tuple[Path, list]) -> None:
+    store, _ = record_store
+    answer = run(saved_query("us-russia-ukraine-votes"), {}, EmbeddedBackend(store))
+    votes = {row["symbol"].value: (row["stateVote"].value, row["otherVote"].value,
+                                   row["alike"].value) for row in answer.rows}
+    # official record rows: USA N / RUS N on ES-11/7, USA A / RUS N on ES-11/8, both Y on 2774
+    assert votes == {"A/RES/ES-11/7": ("No", "No", "true"),
+                     "A/RES/ES-11/8": ("Abstain", "No", "false"),
+                     "S/RES/2774 (2025)": ("Yes", "Yes", "true")}
+
+
+def test_bulk_ballots_are_the_shipped_ballots_plus_shortcuts() -> None:
+    text, _ = ntriples(RECORD / "ga_voting_2025-02-24.csv")
+    graph = Graph().parse(data=text, format="nt")
+    vote = ID["vote/A-RES-ES-11-7/USA"]
+    assert (vote, URIRef("http://schema.org/option"), UNKG.No) in graph
+    assert (ID["state/USA"], UNKG.votedNo, ID["vote-event/A-RES-ES-11-7"]) in graph
+    # the USA's ballot on ES-11/7 is line 184 of the file (the header is row 1)
+    assert str(graph.value(vote, UNKG.curatedIn)).endswith("ga_voting_2025-02-24.csv#row=184")
+    assert (ID["vote-event/A-RES-ES-11-7"], UNKG.rollCallComplete, Literal(True)) in graph
+
+
+def test_output_is_deterministic() -> None:
+    assert ntriples(FIXTURE)[0] == ntriples(FIXTURE)[0]
+
+
+def test_alternative_columns_historical_codes_and_malformed_rows() -> None:
+    text, report = ntriples(FIXTURE)
+    # expected values: tests/fixtures/undl/README.md
+    assert (report.rows, report.imported, report.skipped, report.events) == (17, 13, 4, 3)
+    assert report.states == 9  # SUN USA YUG CSK GBR FRA IND PAK DDR
+    problems = "\n".join(report.problems)
+    for row, words in ((13, "11 fields where the header has 13"), (14, "unknown vote code 'Q'"),
+                       (16, "USA votes twice on A/RES/3379 (XXX)"), (17, "date '3 Nov 1991'")):
+        assert f"historical_alt_columns.csv: row {row}: {words}" in problems
+    assert report.mismatch_count == 1
+    assert report.mismatches[0].startswith("A/RES/3379 (XXX) (row 10): no 1 counted, 2 official")
+    graph = Graph().parse(data=text, format="nt")
+    assert (ID["vote/A-RES-377-V/SUN"], URIRef("http://schema.org/option"), UNKG.No) in graph
+    assert (ID["vote/A-RES-377-V/PAK"], URIRef("http://schema.org/option"),
+            UNKG.NonVoting) in graph
+    assert (ID["state/USA"], SKOS.hiddenLabel, Literal("UNITED STATES", lang="en")) in graph
+    complete = set(graph.subjects(UNKG.rollCallComplete, Literal(True)))
+    assert ID["vote-event/A-RES-377-V"] in complete
+    assert ID["vote-event/A-RES-3379-XXX"] not in complete
+
+
+def test_strict_stops_at_the_first_malformed_row() -> None:
+    with pytest.raises(CuratorError, match=r"historical_alt_columns.csv: row 13: 11 fields"):
+        ntriples(FIXTURE, strict=True)
+
+
+def test_command_reports_and_strict_exits_cleanly(tmp_path: Path) -> None:
+    kg = [str(Path(sys.executable).with_name("kg"))]  # the installed command line
+    done = subprocess.run([*kg, "import-undl", str(FIXTURE), "--store", str(tmp_path / "s")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "17 rows, 13 ballots imported, 4 rows skipped" in done.stdout
+    assert "2 of 3 vote events match their official totals; 1 do not" in done.stdout
+    strict = subprocess.run([*kg, "import-undl", str(FIXTURE), "--strict", "--store",
+                             str(tmp_path / "t")], capture_output=True, text=True, check=False)
+    assert strict.returncode == 2
+    assert "row 13" in strict.stderr and "Traceback" not in strict.stderr
+
+
+def test_generated_history_with_malformed_rows(tmp_path: Path) -> None:
+    folder = generate(tmp_path, "--malformed", "3")
+    text, report = ntriples(folder / "ga_voting.csv")
+    # make_history.spoil: one missing field, one unknown code, one repeated ballot
+    assert report.skipped == 3 and report.rows == report.imported + 3
+    kinds = " ".join(report.problems)
+    assert "fields where the header has 20" in kinds and "'Q'" in kinds and "twice" in kinds
+    assert 1 <= report.mismatch_count <= 2  # the two lost ballots, in one event or two
+    assert report.triples == text.count("\n")
+
+
+def test_ukraine_query_on_generated_history(tmp_path: Path) -> None:
+    folder = generate(tmp_path / "data")
+    store = tmp_path / "store"
+    for name in ("ga_voting.csv", "sc_voting.csv"):
+        assert import_file(folder / name, store).skipped == 0
+    answer = run(saved_query("us-russia-ukraine-votes"), {}, EmbeddedBackend(store))
+    votes = {row["symbol"].value: (row["stateVote"].value, row["otherVote"].value)
+             for row in answer.rows}
+    # make_history.UKRAINE_GA since 2022: the generator casts USA yes and Russia no;
+    # ES-11/7 and ES-11/8 come from the official extract (rows of USA and RUS)
+    assert votes["A/RES/ES-11/1"] == ("Yes", "No")
+    assert votes["A/RES/ES-11/6"] == ("Yes", "No")
+    assert votes["A/RES/ES-11/7"] == ("No", "No")
+    assert votes["A/RES/ES-11/8"] == ("Abstain", "No")
+    assert "A/RES/68/262" not in votes  # 2014: before the `since` default
+    assert all(row["date"].value >= "2022-01-01" for row in answer.rows)
