@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from kg.errors import CuratorError
@@ -120,14 +121,17 @@ def _send(session: requests.Session, method: str, url: str, timeout: float,
     shown = _without_userinfo(url)
     try:
         response = session.request(method, url, timeout=timeout, **kwargs)
-        if response.status_code == 401 and isinstance(session.auth, tuple) and \
-                "digest" in response.headers.get("WWW-Authenticate", "").lower():
-            # Some servers (Virtuoso) only speak Digest; the body is bytes, so resend it.
+        if response.status_code == 401 and isinstance(session.auth, tuple):
+            # Some servers (Virtuoso) take only Digest, and refuse Basic without saying so.
             session.auth = requests.auth.HTTPDigestAuth(*session.auth)
             response = session.request(method, url, timeout=timeout, **kwargs)
     except requests.exceptions.Timeout:
         raise RemoteError(f"{shown}: no answer within {timeout:g} s (timeout)") from None
-    except requests.exceptions.ConnectionError:
+    except requests.exceptions.ConnectionError as error:
+        # After the retries, a read timeout arrives wrapped as a connection error.
+        if isinstance(getattr(error.args[0] if error.args else None, "reason", None),
+                      ReadTimeoutError):
+            raise RemoteError(f"{shown}: no answer within {timeout:g} s (timeout)") from None
         raise RemoteError(f"{shown}: cannot connect (is the server running and the URL "
                           "right?)") from None
     except requests.exceptions.RequestException as error:

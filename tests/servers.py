@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -108,6 +109,8 @@ def oxigraph_server(workdir: Path, *, read_only: bool = False) -> Iterator[Endpo
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     location = workdir / "oxigraph-data"
+    if read_only and not location.exists():
+        ox.Store(str(location)).flush()  # a read-only server needs an existing (empty) store
     location.mkdir(exist_ok=True)
     mode = "serve-read-only" if read_only else "serve"
     # Queries see the union of the named graphs `kg load` fills, as on Virtuoso by default.
@@ -209,18 +212,17 @@ def standin_build(out_dir: Path) -> BuiltGraph:
     return BuiltGraph(out_dir / "unkg.nt", out_dir / STORE)
 
 
-def existing_build() -> BuiltGraph | None:
-    """The project's own build (or $UNKG_TEST_BUILD): the tests only read it."""
-    out = Path(os.environ.get("UNKG_TEST_BUILD", ROOT / "build"))
-    if (out / STORE).exists() and (out / "unkg.nt").exists():
-        return BuiltGraph(out / "unkg.nt", out / STORE)
-    return None
-
-
 @pytest.fixture(scope="session")
-def built_graph(tmp_path_factory: pytest.TempPathFactory) -> BuiltGraph:
-    """The real build when there is one (a full `kg build` takes minutes), else the stand-in."""
-    return existing_build() or standin_build(tmp_path_factory.mktemp("build"))
+def built_graph(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> BuiltGraph:
+    """The session's build of the shipped data (conftest's `built`).
+
+    UNKG_TEST_STANDIN=1 swaps in the official-record stand-in, for fast runs while developing.
+    """
+    if os.environ.get("UNKG_TEST_STANDIN") == "1":
+        return standin_build(tmp_path_factory.mktemp("standin"))
+    _, out = request.getfixturevalue("built")
+    return BuiltGraph(out / "unkg.nt", out / STORE)
 
 
 @pytest.fixture(scope="session")
