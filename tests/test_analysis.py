@@ -37,10 +37,12 @@ from kg.analysis.votes import (
     statement_graph,
     vote_matrix,
 )
+from kg.build import ONTOLOGY, build_graph
 from kg.errors import CuratorError
 from kg.namespaces import UNKG
-from kg.store import open_store
+from kg.store import load_store, open_store
 
+ROOT = Path(__file__).resolve().parent.parent
 THREE_VOTES = "A/RES/ES-11/7,A/RES/ES-11/8,S/RES/2774 (2025)"
 # The 27 member states of the European Union in February 2025.
 EU = ("AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL "
@@ -48,11 +50,16 @@ EU = ("AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX M
 
 
 @pytest.fixture(scope="module")
-def store_path(request: pytest.FixtureRequest) -> Path:
-    """The store of one build of the shipped data (UNKG_TEST_STORE: reuse a store built before)."""
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the shipped data (UNKG_TEST_STORE: reuse one built before). Made from
+    kg.build.build_graph, i.e. `kg build` without its validation step: the analysis reads
+    only what the loaders emit, and validation is tested elsewhere."""
     if os.environ.get("UNKG_TEST_STORE"):
         return Path(os.environ["UNKG_TEST_STORE"])
-    _, out = request.getfixturevalue("built")
+    out = tmp_path_factory.mktemp("analysis-store")
+    graph = build_graph(ROOT).graph
+    (out / "unkg.nt").write_text(graph.serialize(format="nt"), encoding="utf-8")
+    load_store([out / "unkg.nt", ROOT / ONTOLOGY], out / "store")
     return out / "store"
 
 
@@ -166,6 +173,17 @@ def test_cli_writes_identical_files_twice(store_path: Path, tmp_path: Path):
     # exactly one derived bloc.
     memberships = list(derived.subjects(object=UNKG.DerivedMembership))
     assert len(memberships) == len({str(m).rsplit("/", 1)[-1] for m in memberships}) == 180
+
+
+def test_statement_graph_of_the_shipped_statements(store_path: Path):
+    # facts/statements.yaml, record peskov-balanced-position-mt: Peskov praises the USA on
+    # 2025-02-25, quoted by the Moscow Times.
+    graph = statement_graph(open_store(store_path))
+    peskov, usa = "https://w3id.org/unkg/id/person/dmitry-peskov", "https://w3id.org/unkg/id/state/USA"
+    edge = graph.edges[peskov, usa, "https://w3id.org/unkg/id/statement/peskov-balanced-position-mt"]
+    assert (edge["stance"], edge["date"]) == ("Praise", "2025-02-25")
+    assert edge["source"] == "https://w3id.org/unkg/id/source/moscow-times-2025-02-25"
+    assert graph.nodes[peskov]["label"] == "Dmitry Peskov"
 
 
 # ---------------------------------------------------------------- hand-computed inputs
