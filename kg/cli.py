@@ -20,6 +20,7 @@ cli.add_command(__import__("kg.queries", fromlist=["query_command"]).query_comma
 cli.add_command(__import__("kg.analysis.cli", fromlist=["analyze_command"]).analyze_command)
 cli.add_command(__import__("kg.store", fromlist=["stats_command"]).stats_command)
 cli.add_command(__import__("kg.remote", fromlist=["load_command"]).load_command)
+cli.add_command(__import__("kg.serve", fromlist=["serve_command"]).serve_command)
 
 
 def main() -> None:
