@@ -25,7 +25,7 @@ def profile_layout(states: list[str], profiles: list[tuple[int, ...]],
     (golden-angle spiral) around it, in ISO3 order, so every label stays readable. A small
     group whose centre falls inside a larger one's sunflower joins its spiral, after it."""
     span = float(np.ptp(centres, axis=0).max()) or 1.0
-    step = span / 55  # the spacing of neighbours inside a group, relative to the whole map
+    step = span / 45  # the spacing of neighbours inside a group, relative to the whole map
     groups: dict[tuple[int, ...], list[int]] = {}
     for index in sorted(range(len(states)), key=lambda i: states[i]):
         groups.setdefault(profiles[index], []).append(index)
@@ -41,7 +41,7 @@ def profile_layout(states: list[str], profiles: list[tuple[int, ...]],
     position = {}
     for centre, members in packed:
         for rank, index in enumerate(members):
-            radius, angle = step * np.sqrt(rank), rank * np.pi * (3 - np.sqrt(5))
+            radius, angle = step * np.sqrt(rank + 0.3), rank * np.pi * (3 - np.sqrt(5))
             position[states[index]] = (float(centre[0] + radius * np.cos(angle)),
                                        float(centre[1] + radius * np.sin(angle)))
     return position
@@ -81,6 +81,7 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], centres: np.ndarray,
     handles.append(plt.Line2D([], [], color="#888888", label="groups agreeing on at least "
                               "half their shared votes"))
     axes.legend(handles=handles, loc="best", fontsize=10, frameon=False)
+    axes.set_aspect("equal")  # spirals stay round, so neighbours keep their spacing
     axes.set_title(title, fontsize=12)
     axes.set_xlabel("ideal point (first principal component of the votes)")
     axes.set_ylabel("second principal component")
