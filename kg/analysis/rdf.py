@@ -34,7 +34,7 @@ def derived_graph(matrix: VoteMatrix, blocs: Sequence[Sequence[str]],
     graph.add((activity, RDFS.label, Literal(f"Alignment analysis of {votes}")))
     graph.add((activity, UNKG.algorithm, Literal(ALGORITHM)))
     graph.add((activity, UNKG.randomSeed, Literal(seed)))
-    graph.add((activity, UNKG.resolution, Literal(RESOLUTION)))
+    graph.add((activity, UNKG.modularityResolution, Literal(RESOLUTION)))
     graph.add((activity, RDFS.comment, Literal(AGREEMENT_RULE)))
     # The date the results hold for (the latest vote used), not the clock: reruns are identical.
     graph.add((activity, DCTERMS.date, Literal(max(e.date for e in matrix.events),
