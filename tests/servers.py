@@ -227,9 +227,8 @@ def built_graph(request: pytest.FixtureRequest,
 
 @pytest.fixture(scope="session")
 def served(built_graph: BuiltGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One `kg serve` over the built store for the whole session, with a short timeout."""
-    with kg_serve(built_graph.store, tmp_path_factory.mktemp("serve"),
-                  "--timeout", "3", "--write-token", "test-write-token") as url:
+    """One read-only `kg serve` over the built store for the whole session, short timeout."""
+    with kg_serve(built_graph.store, tmp_path_factory.mktemp("serve"), "--timeout", "3") as url:
         yield url
 
 

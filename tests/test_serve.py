@@ -1,0 +1,199 @@
+"""`kg serve` as a real subprocess, queried with SPARQLWrapper and plain HTTP."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from urllib.error import HTTPError
+
+import pyoxigraph as ox
+import pytest
+import requests
+from servers import BuiltGraph, kg_executable, kg_serve
+from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+from kg.store import open_store
+
+ID = "https://w3id.org/unkg/id/"
+# A cross join of the whole graph with itself three times: far beyond any timeout.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# The official record, sources/official-record/ga_voting_2025-02-24.csv: the USA (ms_code USA)
+# voted N on A/RES/ES-11/7.
+US_VOTE = """
+PREFIX schema: <http://schema.org/>
+SELECT ?option WHERE { <https://w3id.org/unkg/id/vote/A-RES-ES-11-7/USA> schema:option ?option }
+"""
+
+
+def wrapper(served: str, query: str, return_format: str = JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{served}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(return_format)
+    return client
+
+
+def test_select_answers_the_official_record(served: str) -> None:
+    result = wrapper(served, US_VOTE).queryAndConvert()
+    options = [row["option"]["value"] for row in result["results"]["bindings"]]
+    assert options == ["https://w3id.org/unkg/ontology#No"]
+
+
+def test_select_agrees_with_the_embedded_store(served: str, built_graph: BuiltGraph) -> None:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    remote = wrapper(served, query).queryAndConvert()["results"]["bindings"][0]["n"]["value"]
+    local = next(iter(open_store(built_graph.store).query(query)))["n"].value
+    assert remote == local and int(local) > 1000
+
+
+def test_ask(served: str) -> None:
+    yes = wrapper(served, f"ASK {{ <{ID}state/USA> a ?class }}").queryAndConvert()
+    no = wrapper(served, f"ASK {{ <{ID}state/ATLANTIS> ?p ?o }}").queryAndConvert()
+    assert yes["boolean"] is True and no["boolean"] is False
+
+
+def test_construct_as_turtle(served: str) -> None:
+    client = wrapper(served, f"CONSTRUCT WHERE {{ <{ID}vote/A-RES-ES-11-7/USA> ?p ?o }}", TURTLE)
+    turtle = client.queryAndConvert()
+    triples = [quad.triple for quad in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
+    assert ox.Triple(ox.NamedNode(f"{ID}vote/A-RES-ES-11-7/USA"),
+                     ox.NamedNode("http://schema.org/option"),
+                     ox.NamedNode("https://w3id.org/unkg/ontology#No")) in triples
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+    ("*/*", "application/sparql-results+json"),
+])
+def test_select_formats_by_accept(served: str, accept: str, expected: str) -> None:
+    response = requests.post(f"{served}/sparql", data=US_VOTE.encode(), timeout=30,
+                             headers={"Content-Type": "application/sparql-query",
+                                      "Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == expected
+    assert "ontology#No" in response.text
+
+
+@pytest.mark.parametrize("accept, fmt", [
+    ("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES)])
+def test_construct_formats_by_accept(served: str, accept: str, fmt: ox.RdfFormat) -> None:
+    response = requests.get(f"{served}/sparql", timeout=30, headers={"Accept": accept},
+                            params={"query": f"CONSTRUCT WHERE {{ <{ID}state/USA> ?p ?o }}"})
+    assert response.headers["Content-Type"].split(";")[0] == accept
+    assert len(list(ox.parse(response.content, format=fmt))) >= 2
+
+
+def test_unacceptable_format_is_406(served: str) -> None:
+    response = requests.get(f"{served}/sparql", params={"query": "ASK {}"}, timeout=30,
+                            headers={"Accept": "image/png"})
+    assert response.status_code == 406 and "application/sparql-results+json" in response.text
+
+
+def test_update_is_refused(served: str) -> None:
+    client = wrapper(served, f"INSERT DATA {{ <{ID}state/USA> <{ID}p> 1 }}")
+    client.setMethod("POST")
+    with pytest.raises(HTTPError) as refused:  # SPARQLWrapper passes a 403 on as it is
+        client.query()
+    assert refused.value.code == 403
+    assert "read-only: updates are refused" in refused.value.read().decode()
+    # and nothing was written
+    assert wrapper(served, f"ASK {{ ?s <{ID}p> ?o }}").queryAndConvert()["boolean"] is False
+
+
+def test_runaway_query_is_cut_off_and_the_server_goes_on(served: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(HTTPError) as stopped:
+        wrapper(served, RUNAWAY).query()
+    elapsed = time.monotonic() - started
+    assert stopped.value.code == 503
+    assert "ran longer than 3 s and was stopped" in stopped.value.read().decode()
+    assert elapsed < 10, f"the timeout is 3 s but the answer took {elapsed:.1f} s"
+    # the server still answers, at once
+    assert wrapper(served, US_VOTE).queryAndConvert()["results"]["bindings"]
+
+
+def test_bad_query_is_a_400_naming_the_problem(served: str) -> None:
+    response = requests.get(f"{served}/sparql", params={"query": "SELEC ?x"}, timeout=30)
+    assert response.status_code == 400 and "not valid SPARQL" in response.text
+
+
+def test_result_limit_cuts_and_says_so(built_graph: BuiltGraph, tmp_path: Path) -> None:
+    with kg_serve(built_graph.store, tmp_path, "--limit", "5") as url:
+        response = requests.get(f"{url}/sparql", timeout=30,
+                                params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                                headers={"Accept": "application/sparql-results+json"})
+    assert len(response.json()["results"]["bindings"]) == 5
+    assert response.headers["X-Result-Truncated"] == "true; limit=5"
+
+
+def test_update_with_the_write_token(built_graph: BuiltGraph, tmp_path: Path) -> None:
+    # A copy: the session's store stays as built.
+    store = tmp_path / "store"
+    subprocess.run(["cp", "-r", str(built_graph.store.resolve()), str(store)], check=True)
+    with kg_serve(store, tmp_path, "--write-token", "let-me-write") as url:
+        update = f"INSERT DATA {{ <{ID}state/USA> <{ID}p> 1 }}"
+        wrong = requests.post(f"{url}/sparql", data={"update": update}, timeout=30,
+                              headers={"Authorization": "Bearer guess"})
+        right = requests.post(f"{url}/sparql", data={"update": update}, timeout=30,
+                              headers={"Authorization": "Bearer let-me-write"})
+        ask = requests.get(f"{url}/sparql", params={"query": f"ASK {{ ?s <{ID}p> 1 }}"},
+                           timeout=30).json()
+    assert wrong.status_code == 403 and right.status_code == 204 and ask["boolean"] is True
+
+
+def test_entity_iris_dereference(served: str) -> None:
+    page = requests.get(f"{served}/id/state/USA", timeout=30,
+                        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    turtle = requests.get(f"{served}/id/state/USA", timeout=30,
+                          headers={"Accept": "text/turtle"})
+    jsonld = requests.get(f"{served}/id/state/USA", timeout=30,
+                          headers={"Accept": "application/ld+json"})
+    missing = requests.get(f"{served}/id/state/ATLANTIS", timeout=30)
+    assert page.headers["Content-Type"].startswith("text/html") and "unkg:State" in page.text
+    assert turtle.headers["Content-Type"].startswith("text/turtle")
+    assert ox.Triple(ox.NamedNode(f"{ID}state/USA"),
+                     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode("https://w3id.org/unkg/ontology#State")) in [
+        quad.triple for quad in ox.parse(turtle.content, format=ox.RdfFormat.TURTLE)]
+    assert list(ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD))
+    assert missing.status_code == 404
+
+
+def test_binds_to_loopback_by_default(built_graph: BuiltGraph, tmp_path: Path) -> None:
+    with kg_serve(built_graph.store, tmp_path) as url, open("/proc/net/tcp") as table:
+        port = int(url.rsplit(":", 1)[1])
+        listening = [line.split()[1] for line in table.readlines()[1:]
+                     if line.split()[3] == "0A"]  # state LISTEN
+    assert f"0100007F:{port:04X}" in listening  # 127.0.0.1, not 0.0.0.0
+
+
+def test_kill_during_build_keeps_the_previous_store(tmp_path: Path,
+                                                    built_graph: BuiltGraph) -> None:
+    """A `kg build` SIGKILLed while it loads the store leaves the previous build answering."""
+    out = tmp_path / "out"  # a copy of the session's build output, links and all
+    subprocess.run(["cp", "-a", str(built_graph.store.parent), str(out)], check=True)
+    before = {path.name for path in (out / "releases").iterdir()}
+    build = subprocess.Popen([kg_executable(), "build", "--out", str(out)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             cwd=Path(__file__).resolve().parent.parent)
+    try:
+        deadline = time.monotonic() + 1200
+        while time.monotonic() < deadline and build.poll() is None:
+            loading = [path for path in (out / "releases").glob("*/store")
+                       if path.parent.name not in before]
+            if loading:
+                break
+            time.sleep(0.05)
+        assert build.poll() is None, "the build ended before its store load could be caught"
+        os.kill(build.pid, signal.SIGKILL)
+    finally:
+        build.kill()
+        build.wait()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    expected = next(iter(open_store(built_graph.store).query(count)))["n"].value
+    assert next(iter(open_store(out / "store").query(count)))["n"].value == expected
