@@ -179,13 +179,14 @@ def official_record_triples() -> str:
     Follows docs/MODEL.md (vote events, votes, states) so the server tests have real data.
     """
     ox, rdf_type = "https://w3id.org/unkg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    ident = "https://w3id.org/unkg/id/"
+    ident, xsd = "https://w3id.org/unkg/id/", "http://www.w3.org/2001/XMLSchema#"
     lines = []
     for name in ("ga_voting_2025-02-24.csv", "sc_voting_2025-02-24.csv"):
         with (ROOT / "sources/official-record" / name).open(newline="") as rows:
             for row in csv.DictReader(rows):
                 slug = symbol_slug(canonical_symbol(row["resolution"]))
                 event, state = f"{ident}vote-event/{slug}", f"{ident}state/{row['ms_code']}"
+                document = f"{ident}document/{slug}"
                 vote = f"{ident}vote/{slug}/{row['ms_code']}"
                 option = {"Y": "Yes", "N": "No", "A": "Abstain"}.get(row["ms_vote"], "NonVoting")
                 label = row["ms_name"].title().replace('"', "")
@@ -194,6 +195,9 @@ def official_record_triples() -> str:
                     f'<{state}> <http://www.w3.org/2000/01/rdf-schema#label> "{label}"@en .',
                     f"<{state}> <{ox}iso3> \"{row['ms_code']}\" .",
                     f"<{event}> <{rdf_type}> <{ox}VoteEvent> .",
+                    f"<{event}> <http://purl.org/dc/terms/date> \"{row['date']}\"^^<{xsd}date> .",
+                    f"<{event}> <http://www.w3.org/ns/opengov#motion> <{document}> .",
+                    f"<{document}> <{ox}symbol> \"{canonical_symbol(row['resolution'])}\" .",
                     f"<{vote}> <{rdf_type}> <{ox}Vote> .",
                     f"<{vote}> <http://www.w3.org/ns/opengov#voteEvent> <{event}> .",
                     f"<{vote}> <http://schema.org/agent> <{state}> .",
