@@ -225,9 +225,13 @@ class Worker:
 
     def run(self, job: Job, timeout: float) -> Reply | None:
         """The reply, or None when the job outlived the timeout (the worker is then dead)."""
-        self.conn.send(job)
-        if self.conn.poll(timeout):
-            return self.conn.recv()
+        try:
+            self.conn.send(job)
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError):  # the worker died (e.g. out of memory): say so, replace it
+            raise ProtocolError(HTTPStatus.INTERNAL_SERVER_ERROR,
+                                "the query's worker process died; try again") from None
         self.stop()
         return None
 

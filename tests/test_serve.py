@@ -197,3 +197,15 @@ def test_kill_during_build_keeps_the_previous_store(tmp_path: Path,
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     expected = next(iter(open_store(built_graph.store).query(count)))["n"].value
     assert next(iter(open_store(out / "store").query(count)))["n"].value == expected
+
+
+def test_stats_counts_what_the_store_holds(built_graph: BuiltGraph) -> None:
+    done = subprocess.run([kg_executable(), "stats", "--store", str(built_graph.store)],
+                          capture_output=True, text=True, timeout=120)
+    store = open_store(built_graph.store)
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    votes = next(iter(store.query(
+        "SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v a <https://w3id.org/unkg/ontology#Vote> }")))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{triples} triples in the default graph")
+    assert f"{votes['n'].value:>7}  unkg:Vote" in done.stdout
