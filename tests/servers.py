@@ -1,6 +1,6 @@
 """Real servers for the tests: Oxigraph, Virtuoso and `kg serve`, each on a free loopback port.
 
-A pytest plugin (tests/conftest.py has `pytest_plugins = ["servers"]`). Every server runs
+A pytest plugin (tests/conftest.py has `pytest_plugins = ["tests.servers"]`). Every server runs
 as a subprocess in a temporary directory, is waited for until it answers, and is stopped
 afterwards, whatever the test did.
 """

@@ -6,11 +6,11 @@ import subprocess
 from pathlib import Path
 
 import requests
-from servers import BuiltGraph, Endpoint, free_port, kg_executable, oxigraph_server
 
 from kg.errors import CuratorError
 from kg.queries import Backend, EmbeddedBackend, RemoteBackend, SavedQuery, catalogue, run
 from kg.remote import graph_iri_for, store_as_ntriples
+from tests.servers import BuiltGraph, Endpoint, free_port, kg_executable, oxigraph_server
 
 SECRET = "s3cret-token-never-printed"
 # Where a server departs from SPARQL 1.1, not the query (strict: a fix makes the test fail).

@@ -10,10 +10,10 @@ from urllib.error import HTTPError
 import pyoxigraph as ox
 import pytest
 import requests
-from servers import BuiltGraph, kg_executable, kg_serve
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from kg.store import open_store
+from tests.servers import BuiltGraph, kg_executable, kg_serve
 
 ID = "https://w3id.org/unkg/id/"
 # A cross join of the whole graph with itself three times: far beyond any timeout.
