@@ -17,7 +17,9 @@ SECRET = "s3cret-token-never-printed"
 KNOWN_DEVIATIONS: dict[str, set[str]] = {
     # Virtuoso divides an integer by an integer as integers (2 / 3 = 0); SPARQL 1.1's
     # op:numeric-divide gives xsd:decimal. Portable wording: xsd:decimal(?agreed) / ?shared.
-    "virtuoso": {"agreement-rate", "closest-partners", "furthest-partners"},
+    # It also returns a boolean expression's value as an integer ("1", not "true").
+    "virtuoso": {"agreement-rate", "closest-partners", "furthest-partners",
+                 "us-russia-ukraine-votes"},
 }
 
 
