@@ -1,26 +1,45 @@
-"""The `kg` command line. Each command lives in the module that does its work."""
+"""The `kg` command line. Each command lives in the module that does its work.
 
+Commands are imported only when used, so `kg --help` and `kg query` do not pay
+for matplotlib or pyshacl.
+"""
+
+import importlib
 import sys
 
 import click
 
-from kg.build import build_command
 from kg.errors import CuratorError
 
+COMMANDS = {
+    "build": "kg.build:build_command",
+    "validate": "kg.validate:validate_command",
+    "query": "kg.queries:query_command",
+    "stats": "kg.store:stats_command",
+    "load": "kg.remote:load_command",
+    "serve": "kg.serve:serve_command",
+    "analyze": "kg.analysis.cli:analyze_command",
+    "import-undl": "kg.bulk:import_undl_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported from COMMANDS on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *sorted(set(super().list_commands(ctx)) - set(COMMANDS))]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="unkg")
 def cli() -> None:
     """Build, validate, query and serve the UN Ukraine votes knowledge graph."""
-
-
-cli.add_command(build_command)
-cli.add_command(__import__("kg.bulk", fromlist=["import_undl_command"]).import_undl_command)
-cli.add_command(__import__("kg.queries", fromlist=["query_command"]).query_command)
-cli.add_command(__import__("kg.analysis.cli", fromlist=["analyze_command"]).analyze_command)
-cli.add_command(__import__("kg.store", fromlist=["stats_command"]).stats_command)
-cli.add_command(__import__("kg.remote", fromlist=["load_command"]).load_command)
-cli.add_command(__import__("kg.serve", fromlist=["serve_command"]).serve_command)
 
 
 def main() -> None:

@@ -7,6 +7,8 @@ import pytest
 
 from kg.build import BuildResult, build
 
+pytest_plugins = ["tests.servers"]  # real Oxigraph, Virtuoso and `kg serve` servers
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("sources", "facts", "ontology", "shapes", "queries")
 

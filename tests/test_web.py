@@ -1,5 +1,6 @@
 """The query page in a real browser: Debian's Chromium, headless, driven by Selenium."""
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,8 +55,9 @@ def test_saved_query_with_a_parameter_shows_its_rows(browser: webdriver.Chrome,
     assert by_symbol["A/RES/ES-11/7"] == "unkg:No"
     assert by_symbol["A/RES/ES-11/8"] == "unkg:Abstain"
     assert browser.find_element(By.ID, "yasgui").find_elements(By.CSS_SELECTOR, ".CodeMirror")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOT))
+    # The committed picture in the README is refreshed only on request, so CI leaves it alone.
+    if os.environ.get("UNKG_UPDATE_SCREENSHOT") == "1":
+        browser.save_screenshot(str(SCREENSHOT))
 
 
 def test_entity_page_links_back_into_the_graph(browser: webdriver.Chrome, served: str) -> None:
