@@ -1,4 +1,4 @@
-"""Every shape and SPARQL constraint catches its bad graph with its message; the good graph passes."""
+"""Each shape and SPARQL constraint catches its bad graph with its message; the good one passes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
-from tests.shape_cases import CASES, FIXTURES, GOOD, MISTAKES, Case, mistake_graph
 
 from kg.validate import ValidationReport, shapes_graph, validate, validate_command
+from tests.shape_cases import CASES, FIXTURES, GOOD, MISTAKES, Case, mistake_graph
 
 UNKGSH = "https://w3id.org/unkg/shapes#"
 
@@ -21,7 +21,9 @@ def pairs(report: ValidationReport) -> set[tuple[str, str]]:
 
 def declared_message(shape: str) -> str:
     """The sh:message a shape declares, up to its first {?variable}."""
-    node = next(s for s in shapes_graph().subjects() if str(s) == UNKGSH + shape.removeprefix("unkgsh:"))
+    node = next(
+        s for s in shapes_graph().subjects() if str(s) == UNKGSH + shape.removeprefix("unkgsh:")
+    )
     message = shapes_graph().value(node, SH.message)
     return str(message).split("{")[0]
 
@@ -45,8 +47,16 @@ def test_bad_graph_is_caught_with_the_shape_message(case: Case) -> None:
 def test_every_shape_and_constraint_has_a_failing_case() -> None:
     shapes = shapes_graph()
     covered = {shape for case in CASES for shape, _ in case.expected}
-    own = {SH.property, SH.sparql, SH.targetClass, SH.targetObjectsOf, SH.severity, SH.message,
-           SH.ignoredProperties, SH.declare}
+    own = {
+        SH.property,
+        SH.sparql,
+        SH.targetClass,
+        SH.targetObjectsOf,
+        SH.severity,
+        SH.message,
+        SH.ignoredProperties,
+        SH.declare,
+    }
     required = set()
     for kind in (SH.NodeShape, SH.PropertyShape, SH.SPARQLConstraint):
         for node in shapes.subjects(RDF.type, kind):
@@ -75,10 +85,17 @@ def test_every_constraint_has_a_message_and_a_severity() -> None:
 def test_statement_before_the_vote_passes_when_marked_preceding() -> None:
     graph = Graph().parse(GOOD, format="turtle")
     statement = next(s for s in graph.subjects(RDF.type, None) if "statement/peskov" in str(s))
-    graph.set((statement, next(p for p in graph.predicates(statement) if str(p).endswith("/date")),
-               Literal("2025-02-23", datatype="http://www.w3.org/2001/XMLSchema#date")))
+    graph.set(
+        (
+            statement,
+            next(p for p in graph.predicates(statement) if str(p).endswith("/date")),
+            Literal("2025-02-23", datatype="http://www.w3.org/2001/XMLSchema#date"),
+        )
+    )
     assert not validate(graph).conforms
-    graph.add((statement, next(iter(graph.predicates(None, Literal("reported")))), Literal("preceding")))
+    graph.add(
+        (statement, next(iter(graph.predicates(None, Literal("reported")))), Literal("preceding"))
+    )
     assert validate(graph).conforms
 
 
@@ -97,7 +114,10 @@ def test_reports_name_the_record_and_render_three_ways() -> None:
     assert result.label == "FRA on A/RES/ES-11/7"
     assert result.curated_in == ("sources/official-record/ga_voting_2025-02-24.csv#row=60",)
     text = report.text()
-    assert "== Violations (1) ==" in text and "FRA on A/RES/ES-11/7 (id:vote/A-RES-ES-11-7/FRA)" in text
+    assert (
+        "== Violations (1) ==" in text
+        and "FRA on A/RES/ES-11/7 (id:vote/A-RES-ES-11-7/FRA)" in text
+    )
     assert json.loads(report.json())["results"][0]["path"] == "unkg:evidence"
     standard = Graph().parse(data=report.turtle(), format="turtle")
     assert (None, SH.conforms, Literal(False)) in standard
@@ -108,7 +128,9 @@ def test_reports_name_the_record_and_render_three_ways() -> None:
 def test_curated_in_of_a_selector_leads_to_its_fact() -> None:
     case = next(c for c in CASES if c.name == "offsets do not span the quote")
     (result,) = validate(case.graph()).results
-    assert result.curated_in == ()  # the group is an actor: actors carry evidence, not curatedIn here
+    assert (
+        result.curated_in == ()
+    )  # the group is an actor: actors carry evidence, not curatedIn here
     case = next(c for c in CASES if c.name == "header row")
     (result,) = validate(case.graph()).results
     assert "sources/official-record/ga_voting_2025-02-24.csv#row=2" in result.curated_in
@@ -122,8 +144,10 @@ def test_command_exit_codes_and_formats(tmp_path) -> None:
     mistake_graph("mistake-vote-without-evidence.ttl").serialize(bad_file, format="turtle")
     bad = runner.invoke(validate_command, [str(bad_file), "--format", "json"])
     assert bad.exit_code == 1 and json.loads(bad.output)["conforms"] is False
-    turtle = runner.invoke(validate_command, [str(GOOD), str(FIXTURES / "mistake-vote-without-evidence.ttl"),
-                                              "--format", "turtle"])
+    turtle = runner.invoke(
+        validate_command,
+        [str(GOOD), str(FIXTURES / "mistake-vote-without-evidence.ttl"), "--format", "turtle"],
+    )
     assert turtle.exit_code == 1 and "sh:ValidationReport" in turtle.output
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n", encoding="utf-8")

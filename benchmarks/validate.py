@@ -1,0 +1,39 @@
+"""Time SHACL validation: median of 5 runs on the built graph (or the shapes' good fixture).
+
+Run: python benchmarks/validate.py [FILE]   (default: build/unkg.ttl if built)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from kg.validate import BUILT_GRAPH, PROJECT, load_ontology, load_rdf, shapes_graph, validate
+
+FIXTURE = PROJECT / "tests" / "fixtures" / "shapes" / "good.ttl"
+RUNS = 5
+
+
+def main() -> None:
+    path = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else BUILT_GRAPH if BUILT_GRAPH.exists() else FIXTURE
+    )
+    data, ontology = load_rdf([path]), load_ontology()
+    shapes_graph()  # parse the shapes once, outside the timing, as a long-running build would
+    seconds = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        report = validate(data, ontology)
+        seconds.append(time.perf_counter() - start)
+    median = statistics.median(seconds)
+    print(
+        f"{path}: {len(data)} triples, median of {RUNS} validations {median:.2f} s, "
+        f"{len(data) / median:,.0f} triples/s; conforms={report.conforms}, "
+        f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
