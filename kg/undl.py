@@ -204,16 +204,16 @@ def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
     graph.add((state, RDFS.label, Literal(label)))
     graph.add((state, SKOS.prefLabel, Literal(label, lang="en")))
     graph.add((state, SKOS.hiddenLabel, Literal(un_name.strip(), lang="en")))
+    if body != SC:
+        return  # every Member State sits in the General Assembly: only Council seats are recorded
     membership = membership_iri(body, iso3)
     graph.add((membership, RDF.type, ORG.Membership))
     graph.add((membership, ORG.member, state))
     graph.add((membership, ORG.organization, body))
-    body_name = "Security Council" if body == SC else "General Assembly"
-    graph.add((membership, RDFS.label, Literal(f"{label} in the {body_name}")))
-    if body == SC:
-        permanent = record.get("permanent_member", "").strip().upper() == "TRUE"
-        role = UNKG.PermanentMember if permanent else UNKG.ElectedMember
-        graph.add((membership, ORG.role, role))
+    graph.add((membership, RDFS.label, Literal(f"{label} in the Security Council")))
+    permanent = record.get("permanent_member", "").strip().upper() == "TRUE"
+    role = UNKG.PermanentMember if permanent else UNKG.ElectedMember
+    graph.add((membership, ORG.role, role))
 
 
 def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:

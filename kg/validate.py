@@ -1,6 +1,7 @@
 """SHACL validation of the graph against shapes/*.ttl, with a report a curator can act on.
 
-Engine: pyshacl, inference "none". The shapes name the classes the build asserts (docs/MODEL.md)
+Engines: pyshacl for the core constraints, Oxigraph for the SPARQL ones (kg/shacl_sparql.py),
+inference "none". The shapes name the classes the build asserts (docs/MODEL.md)
 and SHACL itself follows rdfs:subClassOf for targets and sh:class, so only the ontology's class
 hierarchy is added to (a copy of) the data. RDFS inference would add every schema:/prov:/org:
 superclass triple and slow validation for no extra check.
@@ -24,6 +25,8 @@ from rdflib.util import guess_format
 
 from kg.errors import CuratorError
 from kg.namespaces import OA, OPENGOV, PREFIXES, UNKG
+from kg.shacl_sparql import check as check_sparql
+from kg.shacl_sparql import without_sparql
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = PROJECT / "shapes"
@@ -118,18 +121,23 @@ def validate(data: Graph, ontology: Graph | None = None) -> ValidationReport:
         data_and_classes = Graph()
         data_and_classes += data
         data_and_classes += ontology.triples((None, RDFS.subClassOf, None))
+    graph = data if ontology is None else data_and_classes
+    # Core constraints run in pyshacl; the SPARQL ones, one query each, in Oxigraph.
     _, report_graph, _ = pyshacl.validate(
-        data if ontology is None else data_and_classes,
-        shacl_graph=shapes_graph(),
+        graph,
+        shacl_graph=without_sparql(shapes_graph()),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
         meta_shacl=False,
         advanced=False,
     )
+    report_node = report_graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    check_sparql(graph, shapes_graph(), report_graph, report_node)
     nodes = report_graph.subjects(RDF.type, SH.ValidationResult)
     results = sorted((_result(report_graph, node, data) for node in nodes), key=_order)
     conforms = not any(r.severity == "Violation" for r in results)
+    report_graph.set((report_node, SH.conforms, Literal(conforms)))
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
 
 
