@@ -5,7 +5,6 @@ counted with the header as row 1).
 """
 
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -37,10 +36,10 @@ from kg.analysis.votes import (
     statement_graph,
     vote_matrix,
 )
-from kg.build import ONTOLOGY, build_graph
+from kg.build import BuildResult
 from kg.errors import CuratorError
 from kg.namespaces import UNKG
-from kg.store import load_store, open_store
+from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 THREE_VOTES = "A/RES/ES-11/7,A/RES/ES-11/8,S/RES/2774 (2025)"
@@ -50,17 +49,9 @@ EU = ("AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX M
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of the shipped data (UNKG_TEST_STORE: reuse one built before). Made from
-    kg.build.build_graph, i.e. `kg build` without its validation step: the analysis reads
-    only what the loaders emit, and validation is tested elsewhere."""
-    if os.environ.get("UNKG_TEST_STORE"):
-        return Path(os.environ["UNKG_TEST_STORE"])
-    out = tmp_path_factory.mktemp("analysis-store")
-    graph = build_graph(ROOT).graph
-    (out / "unkg.nt").write_text(graph.serialize(format="nt"), encoding="utf-8")
-    load_store([out / "unkg.nt", ROOT / ONTOLOGY], out / "store")
-    return out / "store"
+def store_path(built: tuple[BuildResult, Path]) -> Path:
+    """The store of the session's build of the shipped data (validated, as users get it)."""
+    return built[1] / "store"
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ the row numbers are the CSV lines, header = row 1), the official-record notes
 """
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from kg.build import BuildResult
 from kg.queries import (
     EmbeddedBackend,
     RemoteBackend,
@@ -40,12 +40,9 @@ HOSTILE = '"} ; DROP ALL ; {'
 
 
 @pytest.fixture(scope="session")
-def store_path(request: pytest.FixtureRequest) -> Path:
-    """The store of one build of the shipped data (UNKG_TEST_STORE: reuse a store built before)."""
-    if os.environ.get("UNKG_TEST_STORE"):
-        return Path(os.environ["UNKG_TEST_STORE"])
-    _, out = request.getfixturevalue("built")
-    return out / "store"
+def store_path(built: tuple[BuildResult, Path]) -> Path:
+    """The store of the session's build of the shipped data (validated, as users get it)."""
+    return built[1] / "store"
 
 
 @pytest.fixture(scope="session")
