@@ -138,14 +138,15 @@ class Facts:
                                f"{', '.join(sorted(KINDS))}")
         required, optional = KINDS[record.kind]
         fields = set(record.data) - {LINE}
-        for name in sorted(required - fields):
-            raise record.error(f"missing field {name!r} (a {record.kind} needs "
-                               f"{', '.join(sorted(required))})")
+        # A misspelt field is reported as such first: it is also why a required one is missing.
         allowed = required | optional | COMMON
         for name in sorted(fields - allowed):
             hint = difflib.get_close_matches(name, allowed, n=1)
             raise record.error(f"unknown field {name!r}" +
                                (f"; did you mean {hint[0]!r}?" if hint else ""))
+        for name in sorted(required - fields):
+            raise record.error(f"missing field {name!r} (a {record.kind} needs "
+                               f"{', '.join(sorted(required))})")
         if record.kind in NEEDS_EVIDENCE and not record.list("evidence"):
             raise record.error("no evidence: add at least one {source, quote} from an article")
 
