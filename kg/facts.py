@@ -53,6 +53,13 @@ KINDS: dict[str, tuple[set[str], set[str]]] = {
 NEEDS_EVIDENCE = set(KINDS) - {"person", "organization", "group", "post", "state-names"}
 REF_KINDS = {"state", "person", "org", "group", "post", "doc", "amendment", "event", "statement"}
 COUNT_FIELDS = {"yes": "yes", "no": "no", "abstain": "abstain"}
+# Actor kinds: IRI prefix, class, the field that links it, the property, the kinds it may name.
+ACTORS: dict[str, tuple[str, URIRef, str, URIRef, list[str] | None]] = {
+    "person": ("person", UNKG.Person, "posts", ORG.holds, ["post"]),
+    "organization": ("org", UNKG.Organization, "part_of", ORG.subOrganizationOf, None),
+    "group": ("group", UNKG.Group, "members", ORG.hasMember, None),
+    "post": ("post", UNKG.Post, "post_in", ORG.postIn, None),
+}
 
 
 @dataclass
@@ -195,8 +202,8 @@ class Facts:
 
     def emit(self, graph: TripleSink) -> None:
         emitters: dict[str, Callable[[TripleSink, Record], list[URIRef]]] = {
-            "person": self._person, "organization": self._organization, "group": self._group,
-            "post": self._post, "state-names": self._state_names,
+            "person": self._actor, "organization": self._actor, "group": self._actor,
+            "post": self._actor, "state-names": self._state_names,
             "resolution": self._resolution, "amendment": self._amendment,
             "vote-event": self._vote_event_record, "voting-rule": self._voting_rule,
             "vote": self._vote_claims, "tally": self._tally_claims, "date": self._date_claims,
@@ -234,31 +241,12 @@ class Facts:
             graph.add((iri, SKOS.altLabel, Literal(str(alias), lang="en")))
         return iri
 
-    def _person(self, graph: TripleSink, record: Record) -> list[URIRef]:
-        iri = self._labelled(graph, ID[f"person/{record.id}"], UNKG.Person, record,
+    def _actor(self, graph: TripleSink, record: Record) -> list[URIRef]:
+        prefix, cls, field, link, kinds = ACTORS[record.kind]
+        iri = self._labelled(graph, ID[f"{prefix}/{record.id}"], cls, record,
                              record.data["name"])
-        for post in self.refs_of(record, "posts", ["post"]):
-            graph.add((iri, ORG.holds, post))
-        return [iri]
-
-    def _organization(self, graph: TripleSink, record: Record) -> list[URIRef]:
-        iri = self._labelled(graph, ID[f"org/{record.id}"], UNKG.Organization, record,
-                             record.data["name"])
-        for parent in self.refs_of(record, "part_of"):
-            graph.add((iri, ORG.subOrganizationOf, parent))
-        return [iri]
-
-    def _group(self, graph: TripleSink, record: Record) -> list[URIRef]:
-        iri = self._labelled(graph, ID[f"group/{record.id}"], UNKG.Group, record,
-                             record.data["name"])
-        for member in self.refs_of(record, "members"):
-            graph.add((iri, ORG.hasMember, member))
-        return [iri]
-
-    def _post(self, graph: TripleSink, record: Record) -> list[URIRef]:
-        iri = self._labelled(graph, ID[f"post/{record.id}"], UNKG.Post, record,
-                             record.data["name"])
-        graph.add((iri, ORG.postIn, self.ref(record, record.data["post_in"])))
+        for target in self.refs_of(record, field, kinds):
+            graph.add((iri, link, target))
         return [iri]
 
     def _state_names(self, graph: TripleSink, record: Record) -> list[URIRef]:

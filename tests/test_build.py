@@ -96,7 +96,7 @@ def test_official_tallies_equal_the_counted_ballots(built: tuple[BuildResult, Pa
 
 
 def test_claims_are_reported_not_asserted(built: tuple[BuildResult, Path]) -> None:
-    """Article 001 puts the votes on Tuesday: the claim is kept, the record's date is not changed."""
+    """Article 001 puts the votes on Tuesday: the claim is kept, the record's date unchanged."""
     graph = built[0].graph
     claims = list(graph.subjects(RDF.type, UNKG.Claim))
     assert claims
