@@ -66,8 +66,7 @@ def validate_graph(result: BuildResult) -> None:
     if not report.conforms:
         raise CuratorError("the graph does not pass validation; nothing was written.\n"
                            + report.text())
-    result.warnings = [line for line in report.text().splitlines() if line.strip()] \
-        if report.results else []
+    result.warnings = [f"{r.label or r.focus}: {r.message}" for r in report.warnings]
 
 
 def build(root: Path, out_dir: Path) -> BuildResult:
@@ -122,7 +121,7 @@ def build_command(project: Path, out: Path) -> None:
     result = build(project, out)
     click.echo(summary(result))
     if result.warnings:
-        click.echo(f"validation: conforms, with {len(result.warnings)} warning line(s) "
-                   "(kg validate lists them)")
+        click.echo(f"validation: conforms, with {len(result.warnings)} warnings "
+                   "(facts carried by one source; `kg validate` lists them)")
     click.echo(f"exports: {', '.join(str(out / name) for name in EXPORTS)}")
     click.echo(f"embedded store: {out / STORE}")
