@@ -142,12 +142,7 @@ class EmbeddedBackend:
     """The Oxigraph store built by `kg build`, opened read-only."""
 
     def __init__(self, path: Path = DEFAULT_STORE):
-        try:
-            self.store = open_store(path)
-        except FileNotFoundError as error:
-            raise CuratorError(str(error)) from None
-        except OSError as error:
-            raise CuratorError(f"cannot open the store at {path}: {error}") from None
+        self.store = open_store(path)
 
     def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
         substitutions = {ox.Variable(name): term for name, term in bindings.items()}

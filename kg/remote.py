@@ -176,12 +176,7 @@ def load_command(endpoint: str, gsp_endpoint: str | None, graph: str | None, sto
     """Push the built graph to a SPARQL server, replacing the previous copy."""
     if token and user:
         raise click.UsageError("give --user/--password or --token, not both")
-    try:
-        data = store_as_ntriples(store)
-    except FileNotFoundError as error:
-        raise CuratorError(str(error)) from None
-    except OSError as error:
-        raise CuratorError(f"cannot open the store at {store}: {error}") from None
+    data = store_as_ntriples(store)
     report = load_remote(data, endpoint, graph=graph, gsp_endpoint=gsp_endpoint,
                          credentials=Credentials(user, password, token), timeout=timeout)
     click.echo(f"{report.triples} triples loaded into <{report.graph}> ({report.method})")

@@ -21,11 +21,14 @@ def load_store(rdf_files: Iterable[Path], store_dir: Path) -> None:
 
 
 def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
-    """Open a store (following links) for querying."""
+    """Open a store (following links) for querying; a missing or unreadable one is explained."""
     target = path.resolve()
     if not target.exists():
-        raise FileNotFoundError(f"no store at {path}: run `kg build` first")
-    return ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
+        raise CuratorError(f"no store at {path}: run `kg build` first")
+    try:
+        return ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
+    except OSError as error:
+        raise CuratorError(f"cannot open the store at {path}: {error}") from None
 
 
 # ---------------------------------------------------------------- what is in the store
@@ -80,10 +83,5 @@ def _short(iri: str) -> str:
               show_default=True, help="The embedded store `kg build` filled.")
 def stats_command(path: Path) -> None:
     """What is in the embedded store: triples, instances by class, named graphs."""
-    try:
-        store = open_store(path)
-    except FileNotFoundError as error:
-        raise CuratorError(str(error)) from None
-    except OSError as error:
-        raise CuratorError(f"cannot open the store at {path}: {error}") from None
+    store = open_store(path)
     click.echo(stats_text(store_stats(store)))
