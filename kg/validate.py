@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
 import click
 import pyshacl
-from rdflib import BNode, Graph, Literal, Node
+from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.util import guess_format
@@ -58,6 +58,9 @@ class ValidationReport:
     conforms: bool
     results: list[ValidationResult]
     graph: Graph  # the standard sh:ValidationReport graph
+    # (severity, shape) -> results found but not listed: a store validated in place lists the
+    # first few of each constraint (kg/shacl_compiled.py); empty when every result is listed.
+    omitted: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -67,12 +70,16 @@ class ValidationReport:
     def warnings(self) -> list[ValidationResult]:
         return [r for r in self.results if r.severity == "Warning"]
 
+    def _count(self, severity: str) -> int:
+        listed = sum(1 for r in self.results if r.severity == severity)
+        return listed + sum(n for (sev, _), n in self.omitted.items() if sev == severity)
+
     def text(self) -> str:
         if not self.results:
             return "The graph conforms to the shapes: no violation, no warning.\n"
         lines = [
             f"{'Conforms' if self.conforms else 'Does NOT conform'}: "
-            f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)."
+            f"{self._count('Violation')} violation(s), {self._count('Warning')} warning(s)."
         ]
         for severity in sorted({r.severity for r in self.results}, key=SEVERITY_ORDER.get):
             group = [r for r in self.results if r.severity == severity]
@@ -85,6 +92,9 @@ class ValidationReport:
                     lines.append(f"    property: {r.path or '-'}   value: {r.value or '-'}")
                 if r.curated_in:
                     lines.append(f"    curated in: {', '.join(r.curated_in)}")
+            for (sev, shape), n in sorted(self.omitted.items()):
+                if sev == severity:
+                    lines.append(f"- ... and {n} more from {shape}, not listed")
         return "\n".join(lines) + "\n"
 
     def turtle(self) -> str:
@@ -97,11 +107,11 @@ class ValidationReport:
         return canonical.serialize(format="turtle")
 
     def json(self) -> str:
-        return json.dumps(
-            {"conforms": self.conforms, "results": [asdict(r) for r in self.results]},
-            indent=2,
-            ensure_ascii=False,
-        )
+        document: dict = {"conforms": self.conforms, "results": [asdict(r) for r in self.results]}
+        if self.omitted:
+            document["omitted"] = [{"severity": sev, "shape": shape, "count": n}
+                                   for (sev, shape), n in sorted(self.omitted.items())]
+        return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 @cache
@@ -146,6 +156,16 @@ def _order(r: ValidationResult) -> tuple:
 
 
 def _result(report: Graph, node: Node, data: Graph) -> ValidationResult:
+    return result_from_report(
+        report, node, lambda n, p: data.objects(n, p), lambda p, n: data.subjects(p, n)
+    )
+
+
+def result_from_report(
+    report: Graph, node: Node, objects: Objects, subjects: Subjects
+) -> ValidationResult:
+    """One sh:ValidationResult of `report` in short forms; the data is read through
+    `objects`/`subjects` (see label_of), only for the result's focus node."""
     focus = report.value(node, SH.focusNode)
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
@@ -155,11 +175,11 @@ def _result(report: Graph, node: Node, data: Graph) -> ValidationResult:
     return ValidationResult(
         severity=str(severity).removeprefix(str(SH)),
         focus=_short(focus),
-        label=_label(data, focus),
+        label=label_of(focus, objects) if focus is not None else None,
         path=_short(path) if path is not None and not isinstance(path, BNode) else None,
         value=_short(value) if value is not None else None,
         message=messages[0] if messages else "(no message)",
-        curated_in=tuple(sorted(_curated_in(data, focus))),
+        curated_in=tuple(sorted(curated_in_of(focus, objects, subjects) if focus else ())),
         shape=_short(shape),
         component=_short(report.value(node, SH.sourceConstraintComponent)),
     )
@@ -184,9 +204,16 @@ def _short(node: Node | None) -> str:
     return text
 
 
-def _label(data: Graph, node: Node | None) -> str | None:
+# How a result names its record, over any graph: `objects(node, predicate)` and
+# `subjects(predicate, node)` are the only reads (an rdflib Graph here, a store in
+# kg/shacl_compiled.py).
+Objects = Callable[[Node, URIRef], Iterable[Node]]
+Subjects = Callable[[URIRef, Node], Iterable[Node]]
+
+
+def label_of(node: Node, objects: Objects) -> str | None:
     for prop in (RDFS.label, SKOS.prefLabel):
-        label = data.value(node, prop) if node is not None else None
+        label = next(iter(objects(node, prop)), None)
         if label is not None:
             return str(label)
     return None
@@ -197,18 +224,16 @@ def _label(data: Graph, node: Node | None) -> str | None:
 _UP = (OA.hasSelector, OA.hasTarget, OPENGOV["count"])
 
 
-def _curated_in(data: Graph, node: Node | None, depth: int = 3) -> set[str]:
-    if node is None:
-        return set()
-    direct = {str(o) for o in data.objects(node, UNKG.curatedIn)}
+def curated_in_of(node: Node, objects: Objects, subjects: Subjects, depth: int = 3) -> set[str]:
+    direct = {str(o) for o in objects(node, UNKG.curatedIn)}
     if direct or depth == 0:
         return direct
     found: set[str] = set()
-    for body in data.objects(node, OA.hasBody):
-        found |= {str(o) for o in data.objects(body, UNKG.curatedIn)}
+    for body in objects(node, OA.hasBody):
+        found |= {str(o) for o in objects(body, UNKG.curatedIn)}
     for link in _UP:
-        for parent in data.subjects(link, node):
-            found |= _curated_in(data, parent, depth - 1)
+        for parent in subjects(link, node):
+            found |= curated_in_of(parent, objects, subjects, depth - 1)
     return found
 
 
@@ -240,6 +265,13 @@ def load_ontology() -> Graph | None:
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Validate this Oxigraph store in place (e.g. build/store) instead of RDF files.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "turtle", "json"]),
@@ -247,14 +279,25 @@ def load_ontology() -> Graph | None:
     show_default=True,
     help="How to print the report.",
 )
-def validate_command(files: tuple[Path, ...], fmt: str) -> None:
-    """Validate RDF FILES (default: build/unkg.ttl) against the SHACL shapes.
+def validate_command(files: tuple[Path, ...], store_path: Path | None, fmt: str) -> None:
+    """Validate RDF FILES (default: build/unkg.ttl), or a store, against the SHACL shapes.
 
+    With --store the shapes run as SPARQL on the store itself, for stores too big to load
+    into memory (the whole voting history); the first results of each constraint are listed.
     Exits 1 when there is a violation, 0 otherwise (warnings are listed, not errors).
     """
+    if store_path is not None and files:
+        click.echo("error: give RDF files or --store, not both", err=True)
+        sys.exit(2)
     try:
-        data = load_rdf(files or [BUILT_GRAPH])
-        report = validate(data, load_ontology())
+        if store_path is not None:
+            from kg.shacl_compiled import validate_store  # imports this module
+            from kg.store import open_store
+
+            report = validate_store(open_store(store_path), load_ontology())
+        else:
+            data = load_rdf(files or [BUILT_GRAPH])
+            report = validate(data, load_ontology())
     except CuratorError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)

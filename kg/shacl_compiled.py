@@ -1,0 +1,568 @@
+"""SHACL core constraints compiled to SPARQL and run on an Oxigraph store in place.
+
+kg.validate runs pyshacl, which walks the focus nodes one by one in Python over an
+rdflib graph: fine for the shipped graph, far too slow for the whole voting history
+(millions of triples, bulk-loaded into a store by kg/bulk.py). Here every constraint
+component of every shape becomes one SELECT query returning the violating
+(focus, value) rows, one pass the engine plans, so a valid store costs a scan per
+constraint and nothing is copied out of it. The sh:sparql constraints run as
+kg/shacl_sparql.py builds them. Only the rows found are read back: labels and
+curation records are looked up for the listed focus nodes alone.
+
+Targets and sh:class follow rdfs:subClassOf as SHACL says; the hierarchy is read
+once (the store's triples plus the given ontology, which a history store lacks)
+and each query names the classes with VALUES.
+
+Oxigraph keeps no derived integer datatypes: it stores "5"^^xsd:nonNegativeInteger
+as xsd:integer 5. So sh:datatype xsd:nonNegativeInteger (and the other integer
+subtypes) is checked as an xsd:integer within the subtype's range, and a value
+typed plain xsd:integer in the source passes where pyshacl would object.
+
+tests/test_shacl_compiled.py checks the verdicts against kg.validate (pyshacl) on
+the shipped graph and on every bad case of tests/shape_cases.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+from kg.shacl_sparql import (
+    TARGETS,
+    Hierarchy,
+    SparqlConstraint,
+    add_result,
+    sparql_constraints,
+    targeted_query,
+    to_rdflib,
+)
+from kg.validate import ValidationReport, _order, _short, result_from_report, shapes_graph
+
+LISTED = 100  # results listed per constraint; the rest are counted (a history can fail 800k times)
+WORKERS = 2  # Oxigraph releases the GIL while a query runs
+
+# Shape predicates that describe or link rather than constrain.
+STRUCTURE = {*TARGETS, SH.property, SH.path, SH.severity, SH.message, SH.name, SH.description,
+             SH.order, SH.group, SH.defaultValue, SH.deactivated, SH.sparql}
+# Constraints on each value node on its own: one FILTER expression each.
+VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"], SH.minInclusive,
+         SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH["or"]}
+SUPPORTED = STRUCTURE | VALUE | {SH.minCount, SH.maxCount, SH.hasValue, SH.lessThan, SH.closed,
+                                 SH.ignoredProperties, SH.flags}
+# Inside sh:or: value constraints, and sh:path with sh:minCount 1 / sh:hasValue.
+SUPPORTED_IN_OR = VALUE | {SH.path, SH.minCount, SH.hasValue, SH.flags, SH.name, SH.description,
+                           SH.message, SH.severity}
+
+COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH["in"]: SH.InConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent, SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
+    SH.lessThan: SH.LessThanConstraintComponent, SH.closed: SH.ClosedConstraintComponent,
+}
+RANGE_TEST = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
+              SH.maxExclusive: "<"}
+NODE_KIND_FAILS = {  # a value node violates sh:nodeKind K when this holds
+    SH.IRI: "!isIRI({v})", SH.Literal: "!isLiteral({v})", SH.BlankNode: "!isBlank({v})",
+    SH.BlankNodeOrIRI: "isLiteral({v})", SH.BlankNodeOrLiteral: "isIRI({v})",
+    SH.IRIOrLiteral: "isBlank({v})",
+}
+# Integer subtypes Oxigraph stores as xsd:integer, with their ranges (see the module docstring).
+INTEGER_SUBTYPES: dict[URIRef, tuple[int | None, int | None]] = {
+    XSD.nonNegativeInteger: (0, None), XSD.positiveInteger: (1, None),
+    XSD.nonPositiveInteger: (None, 0), XSD.negativeInteger: (None, -1),
+    XSD.long: (-(2**63), 2**63 - 1), XSD.int: (-(2**31), 2**31 - 1),
+    XSD.short: (-(2**15), 2**15 - 1), XSD.byte: (-128, 127),
+    XSD.unsignedLong: (0, 2**64 - 1), XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255),
+}
+# Datatypes whose lexical form Oxigraph can check by a cast: an ill-formed value fails it.
+CASTABLE = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.date,
+            XSD.dateTime, XSD.time}
+
+
+class UnsupportedShape(ValueError):
+    """A shape uses SHACL this compiler does not translate; refusing beats skipping it."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One constraint of one shape as a query: rows ?focus [?value] [?path] violate it."""
+
+    shape: Node
+    component: URIRef
+    severity: URIRef
+    message: str
+    path: Node | None  # the property shape's sh:path, for sh:resultPath
+    query: str  # SELECT ... WHERE { ... } (no prologue, no LIMIT)
+    prologue: str = ""  # PREFIX lines (SPARQL constraints)
+    sparql: SparqlConstraint | None = None
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The focus nodes of a shape, merged over the node shapes that use a property shape."""
+
+    classes: frozenset[str] = frozenset()
+    nodes: frozenset[Node] = frozenset()
+    subjects_of: frozenset[str] = frozenset()
+    objects_of: frozenset[str] = frozenset()
+
+    def __or__(self, other: Targets) -> Targets:
+        return Targets(self.classes | other.classes, self.nodes | other.nodes,
+                       self.subjects_of | other.subjects_of, self.objects_of | other.objects_of)
+
+    def __bool__(self) -> bool:
+        return bool(self.classes or self.nodes or self.subjects_of or self.objects_of)
+
+
+class Compiler:
+    """Turns a shapes graph into Checks; needs the class hierarchy to expand sh:targetClass."""
+
+    def __init__(self, shapes: Graph, hierarchy: Hierarchy):
+        self.shapes = shapes
+        self.hierarchy = hierarchy
+        self._names = itertools.count()
+
+    def checks(self) -> list[Check]:
+        found: list[Check] = []
+        parents: dict[Node, list[Node]] = {}
+        for shape in sorted(self._targeted()):
+            if self._deactivated(shape):
+                continue
+            if (shape, SH.path, None) not in self.shapes:
+                found += self._node_checks(shape)
+            for prop in self.shapes.objects(shape, SH.property):
+                parents.setdefault(prop, []).append(shape)
+        for prop in sorted(set(parents) | {s for s in self._targeted()
+                                           if (s, SH.path, None) in self.shapes}):
+            if self._deactivated(prop):
+                continue
+            targets = self._own_targets(prop)
+            for parent in parents.get(prop, []):
+                targets |= self._own_targets(parent)
+            found += self._property_checks(prop, targets)
+        return found
+
+    # ------------------------------------------------------------------ targets
+
+    def _targeted(self) -> set[Node]:
+        shapes = {s for p in TARGETS for s in self.shapes.subjects(p, None)}
+        return shapes | {s for s in self.shapes.subjects(RDF.type, SH.NodeShape)
+                         if self._implicit_class(s)}
+
+    def _implicit_class(self, shape: Node) -> bool:
+        """A shape that is also a class targets that class's instances (SHACL 2.1.3.3)."""
+        return any((shape, RDF.type, kind) in self.shapes for kind in (RDFS.Class, OWL.Class))
+
+    def _own_targets(self, shape: Node) -> Targets:
+        classes = {str(c) for c in self.shapes.objects(shape, SH.targetClass)}
+        if self._implicit_class(shape):
+            classes.add(str(shape))
+        return Targets(
+            frozenset(classes),
+            frozenset(self.shapes.objects(shape, SH.targetNode)),
+            frozenset(str(p) for p in self.shapes.objects(shape, SH.targetSubjectsOf)),
+            frozenset(str(p) for p in self.shapes.objects(shape, SH.targetObjectsOf)),
+        )
+
+    def _focus(self, targets: Targets) -> str:
+        """A sub-select of every target as ?focus (a node may come twice: queries DISTINCT).
+
+        As a sub-select it is joined by hash with the rows of the constraint; written inline,
+        Oxigraph looks every target up one by one, 4 times slower on a million ballots."""
+        return f"{{ SELECT ?focus WHERE {{ {self._targets_pattern(targets)} }} }}"
+
+    def _targets_pattern(self, targets: Targets) -> str:
+        branches = []
+        if targets.classes:
+            branches.append(self.hierarchy.typed("focus", targets.classes, self._var()))
+        if targets.nodes:
+            branches.append(f"VALUES ?focus {{ {' '.join(map(_sparql, sorted(targets.nodes)))} }}")
+        branches += [f"?focus <{p}> ?{self._var()} ." for p in sorted(targets.subjects_of)]
+        branches += [f"?{self._var()} <{p}> ?focus ." for p in sorted(targets.objects_of)]
+        if len(branches) == 1:
+            return branches[0]
+        return " UNION ".join(f"{{ {b} }}" for b in branches)
+
+    # ------------------------------------------------------------------ shapes
+
+    def _node_checks(self, shape: Node) -> list[Check]:
+        self._refuse(shape, SUPPORTED)
+        focus = self._focus(self._own_targets(shape))
+        checks = []
+        for pred, obj in self._constraints(shape, VALUE):
+            if pred == SH["class"]:  # an anti-join by hash (MINUS), not a lookup per node
+                typed = self.hierarchy.typed("focus", [str(obj)], self._var())
+                where = f"{focus} MINUS {{ {typed} }}"
+            else:
+                where = f"{focus} FILTER ({self._fails(shape, pred, obj, '?focus')})"
+            checks.append(self._check(shape, pred, None,
+                                      f"SELECT DISTINCT ?focus ?value WHERE {{ {where} "
+                                      "BIND (?focus AS ?value) }"))
+        for value in self.shapes.objects(shape, SH.hasValue):
+            checks.append(self._check(shape, SH.hasValue, None,
+                                      f"SELECT DISTINCT ?focus WHERE {{ {focus} "
+                                      f"FILTER (!sameTerm(?focus, {_sparql(value)})) }}"))
+        if self.shapes.value(shape, SH.closed) == Literal(True):
+            allowed = {p for prop in self.shapes.objects(shape, SH.property)
+                       if isinstance(p := self.shapes.value(prop, SH.path), URIRef)}
+            for ignored in self.shapes.objects(shape, SH.ignoredProperties):
+                allowed |= set(Collection(self.shapes, ignored))
+            keep = (f"FILTER (?path NOT IN ({', '.join(map(_sparql, sorted(allowed)))}))"
+                    if allowed else "")
+            checks.append(self._check(shape, SH.closed, None,
+                                      f"SELECT DISTINCT ?focus ?path ?value WHERE {{ {focus} "
+                                      f"?focus ?path ?value . {keep} }}"))
+        for pred in (SH.minCount, SH.maxCount, SH.lessThan):
+            if (shape, pred, None) in self.shapes:
+                raise UnsupportedShape(f"{shape}: {pred} needs sh:path (a property shape)")
+        return checks
+
+    def _property_checks(self, shape: Node, targets: Targets) -> list[Check]:
+        self._refuse(shape, SUPPORTED - {SH.closed, SH.ignoredProperties})
+        if (shape, SH.property, None) in self.shapes:
+            raise UnsupportedShape(f"{shape}: a property shape with its own sh:property")
+        if not targets:
+            return []
+        path_node = self.shapes.value(shape, SH.path)
+        path = self._path(path_node)
+        focus = self._focus(targets)
+        checks = []
+        # The values are filtered first, over the property alone, then joined with the targets:
+        # on valid data the join has nothing to do.
+        for pred, obj in self._constraints(shape, VALUE):
+            if pred == SH["class"]:
+                typed = self.hierarchy.typed("value", [str(obj)], self._var())
+                bad = f"?focus {path} ?value MINUS {{ {typed} }}"
+            else:
+                bad = f"?focus {path} ?value FILTER ({self._fails(shape, pred, obj, '?value')})"
+            checks.append(self._check(shape, pred, path_node,
+                                      f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} "
+                                      f"{{ SELECT ?focus ?value WHERE {{ {bad} }} }} }}"))
+        for n in map(_integer, self.shapes.objects(shape, SH.minCount)):
+            if n == 1:  # the common case: an anti-join (MINUS: by hash), no grouping
+                where = f"{focus} MINUS {{ ?focus {path} ?value }}"
+                checks.append(self._check(shape, SH.minCount, path_node,
+                                          f"SELECT DISTINCT ?focus WHERE {{ {where} }}"))
+            elif n > 1:
+                checks.append(self._check(shape, SH.minCount, path_node,
+                                          f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus "
+                                          f"{path} ?value }} }} GROUP BY ?focus "
+                                          f"HAVING (COUNT(DISTINCT ?value) < {n})"))
+        for n in map(_integer, self.shapes.objects(shape, SH.maxCount)):
+            # grouped over the property alone, then joined with the targets
+            many = (f"SELECT ?focus WHERE {{ ?focus {path} ?value }} GROUP BY ?focus "
+                    f"HAVING (COUNT(DISTINCT ?value) > {n})")
+            checks.append(self._check(shape, SH.maxCount, path_node,
+                                      f"SELECT DISTINCT ?focus WHERE {{ {focus} {{ {many} }} }}"))
+        for value in self.shapes.objects(shape, SH.hasValue):
+            checks.append(self._check(shape, SH.hasValue, path_node,
+                                      f"SELECT DISTINCT ?focus WHERE {{ {focus} MINUS "
+                                      f"{{ ?focus {path} {_sparql(value)} }} }}"))
+        for other in self.shapes.objects(shape, SH.lessThan):
+            checks.append(self._check(shape, SH.lessThan, path_node,
+                                      f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} "
+                                      f"?focus {path} ?value . ?focus {self._path(other)} ?other "
+                                      f"FILTER (!COALESCE(?value < ?other, false)) }}"))
+        return checks
+
+    def _check(self, shape: Node, pred: URIRef, path: Node | None, query: str) -> Check:
+        message = self.shapes.value(shape, SH.message)
+        return Check(
+            shape=shape,
+            component=COMPONENT[pred],
+            severity=self.shapes.value(shape, SH.severity) or SH.Violation,
+            message=str(message) if message is not None else f"{_local(COMPONENT[pred])} failed",
+            path=path,
+            query=query,
+        )
+
+    def _constraints(self, shape: Node, kinds: set[URIRef]) -> list[tuple[URIRef, Node]]:
+        return sorted((p, o) for p, o in self.shapes.predicate_objects(shape) if p in kinds)
+
+    def _refuse(self, shape: Node, supported: set[URIRef]) -> None:
+        for pred in self.shapes.predicates(shape):
+            if str(pred).startswith(str(SH)) and pred not in supported:
+                raise UnsupportedShape(
+                    f"shape {shape} uses {pred}, which kg/shacl_compiled.py does not compile; "
+                    "validate with kg.validate (pyshacl) or teach the compiler this constraint")
+
+    def _deactivated(self, shape: Node) -> bool:
+        return self.shapes.value(shape, SH.deactivated) == Literal(True)
+
+    # ------------------------------------------------------------------ expressions
+
+    def _fails(self, shape: Node, pred: URIRef, obj: Node, v: str) -> str:
+        """A SPARQL expression true when value node `v` violates constraint (pred, obj)."""
+        if pred == SH["class"]:
+            return f"NOT EXISTS {{ {self.hierarchy.typed(v[1:], [str(obj)], self._var())} }}"
+        if pred == SH.datatype:
+            return f"!({_has_datatype(obj, v)})"
+        if pred == SH.nodeKind:
+            if obj not in NODE_KIND_FAILS:
+                raise UnsupportedShape(f"{shape}: unknown sh:nodeKind {obj}")
+            return NODE_KIND_FAILS[obj].format(v=v)
+        if pred == SH.pattern:
+            flags = self.shapes.value(shape, SH.flags)
+            extra = f", {json.dumps(str(flags))}" if flags is not None else ""
+            return f"(isBlank({v}) || !REGEX(STR({v}), {json.dumps(str(obj))}{extra}))"
+        if pred == SH["in"]:
+            members = [f"sameTerm({v}, {_sparql(m)})" for m in Collection(self.shapes, obj)]
+            return f"!({' || '.join(members) or 'false'})"
+        if pred in RANGE_TEST:  # an incomparable value fails too (SHACL 4.3)
+            return f"!COALESCE({v} {RANGE_TEST[pred]} {_sparql(obj)}, false)"
+        if pred == SH.minLength:
+            return f"(isBlank({v}) || STRLEN(STR({v})) < {_integer(obj)})"
+        if pred == SH.maxLength:
+            return f"(isBlank({v}) || STRLEN(STR({v})) > {_integer(obj)})"
+        if pred == SH["or"]:
+            members = [self._conforms(m, v) for m in Collection(self.shapes, obj)]
+            return f"!({' || '.join(members) or 'false'})"
+        raise UnsupportedShape(f"{shape}: {pred} is not a value constraint")
+
+    def _conforms(self, member: Node, v: str) -> str:
+        """A SPARQL expression true when `v` conforms to a member shape of sh:or."""
+        self._refuse(member, SUPPORTED_IN_OR)
+        tests = []
+        path_node = self.shapes.value(member, SH.path)
+        if path_node is None:
+            tests += [f"!({self._fails(member, p, o, v)})"
+                      for p, o in self._constraints(member, VALUE)]
+            tests += [f"sameTerm({v}, {_sparql(x)})"
+                      for x in self.shapes.objects(member, SH.hasValue)]
+            if (member, SH.minCount, None) in self.shapes:
+                raise UnsupportedShape(f"{member}: sh:minCount needs sh:path")
+        else:
+            path = self._path(path_node)
+            for n in map(_integer, self.shapes.objects(member, SH.minCount)):
+                if n > 1:
+                    raise UnsupportedShape(f"{member}: sh:minCount {n} inside sh:or")
+                if n == 1:
+                    tests.append(f"EXISTS {{ {v} {path} ?{self._var()} }}")
+            tests += [f"EXISTS {{ {v} {path} {_sparql(x)} }}"
+                      for x in self.shapes.objects(member, SH.hasValue)]
+            for p, o in self._constraints(member, VALUE):
+                y = f"?{self._var()}"
+                tests.append(f"NOT EXISTS {{ {v} {path} {y} FILTER ({self._fails(member, p, o, y)})"
+                             " }")
+        return f"({' && '.join(tests) or 'true'})"
+
+    def _path(self, node: Node | None) -> str:
+        """A SHACL property path as a SPARQL property path."""
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if node is None:
+            raise UnsupportedShape("a property shape without sh:path")
+        if (node, RDF.first, None) in self.shapes:
+            return "(" + "/".join(self._path(p) for p in Collection(self.shapes, node)) + ")"
+        for pred, template in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
+                               (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
+            inner = self.shapes.value(node, pred)
+            if inner is not None:
+                return template.format(self._path(inner))
+        alternatives = self.shapes.value(node, SH.alternativePath)
+        if alternatives is not None:
+            options = Collection(self.shapes, alternatives)
+            return "(" + "|".join(self._path(p) for p in options) + ")"
+        raise UnsupportedShape(f"unknown property path {node}")
+
+    def _var(self) -> str:
+        return f"v{next(self._names)}"
+
+
+def _has_datatype(datatype: Node, v: str) -> str:
+    if datatype == RDF.langString:
+        return f"(isLiteral({v}) && LANG({v}) != \"\")"
+    if datatype in INTEGER_SUBTYPES:
+        low, high = INTEGER_SUBTYPES[datatype]
+        tests = [f"datatype({v}) = <{XSD.integer}>"]
+        tests += [f"COALESCE({v} >= {low}, false)"] if low is not None else []
+        tests += [f"COALESCE({v} <= {high}, false)"] if high is not None else []
+        return f"(isLiteral({v}) && {' && '.join(tests)})"
+    test = f"isLiteral({v}) && datatype({v}) = <{datatype}>"
+    if datatype in CASTABLE:  # e.g. "nine"^^xsd:integer is ill-formed: SHACL says it fails
+        test += f" && COALESCE(isLiteral(<{datatype}>(STR({v}))), false)"
+    return f"({test})"
+
+
+def compile_shapes(shapes: Graph, hierarchy: Hierarchy) -> list[Check]:
+    """Every core constraint and SPARQL constraint of `shapes` as a query; UnsupportedShape if
+    a shape uses SHACL this module does not compile."""
+    checks = Compiler(shapes, hierarchy).checks()
+    for constraint in sparql_constraints(shapes):
+        query = targeted_query(constraint, hierarchy)
+        prologue = constraint.prefixes
+        checks.append(Check(
+            shape=constraint.shape, component=SH.SPARQLConstraintComponent,
+            severity=constraint.severity, message=constraint.message, path=None,
+            query=query.removeprefix(prologue), prologue=prologue, sparql=constraint,
+        ))
+    return checks
+
+
+@dataclass
+class Found:
+    check: Check
+    rows: list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]
+    total: int
+
+
+def run_check(store: ox.Store, check: Check, listed: int | None) -> Found:
+    """The first `listed` violating rows and how many there are in all (counted in the store)."""
+    limit = f"\nLIMIT {listed + 1}" if listed is not None else ""
+    solutions = store.query(check.prologue + check.query + limit)
+    names = [v.value for v in solutions.variables]
+    rows = [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+    total = len(rows)
+    if listed is not None and total > listed:
+        rows = rows[:listed]
+        count = f"{check.prologue}SELECT (COUNT(*) AS ?n) WHERE {{ {check.query} }}"
+        total = int(next(iter(store.query(count)))["n"].value)
+    return Found(check, rows, total)
+
+
+def validate_store(
+    store: ox.Store,
+    ontology: Graph | None = None,
+    *,
+    shapes: Graph | None = None,
+    listed: int | None = LISTED,
+    workers: int = WORKERS,
+) -> ValidationReport:
+    """Validate a store in place against every shape (default: shapes/*.ttl).
+
+    `ontology` adds its rdfs:subClassOf triples to the store's own for targets and sh:class.
+    At most `listed` results per constraint are listed (None: all); the report counts the rest.
+    """
+    shapes = shapes_graph() if shapes is None else shapes
+    checks = compile_shapes(shapes, Hierarchy.of(store, ontology))
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            found = list(pool.map(lambda c: run_check(store, c, listed), checks))
+    else:
+        found = [run_check(store, c, listed) for c in checks]
+    report = Graph()
+    report_node = BNode()
+    report.add((report_node, RDF.type, SH.ValidationReport))
+    omitted: dict[tuple[str, str], int] = {}
+    for item in found:
+        for row in item.rows:
+            _add(report, report_node, item.check, {k: to_rdflib(t) for k, t in row.items()},
+                 shapes)
+        if item.total > len(item.rows):
+            key = (_local(item.check.severity), _shape_name(item.check))
+            omitted[key] = omitted.get(key, 0) + item.total - len(item.rows)
+    lookups = StoreLookups(store)
+    results = sorted((result_from_report(report, node, lookups.objects, lookups.subjects)
+                      for node in report.subjects(RDF.type, SH.ValidationResult)), key=_order)
+    conforms = not any(r.severity == "Violation" for r in results) and not any(
+        sev == "Violation" for sev, _ in omitted)
+    report.add((report_node, SH.conforms, Literal(conforms)))
+    return ValidationReport(conforms=conforms, results=results, graph=report, omitted=omitted)
+
+
+def _add(report: Graph, report_node: Node, check: Check, row: dict[str, Node],
+         shapes: Graph) -> None:
+    if check.sparql is not None:
+        add_result(report, report_node, check.sparql, row)
+        return
+    result = BNode()
+    report.add((report_node, SH.result, result))
+    report.add((result, RDF.type, SH.ValidationResult))
+    report.add((result, SH.focusNode, row["focus"]))
+    report.add((result, SH.resultSeverity, check.severity))
+    report.add((result, SH.sourceShape, check.shape))
+    report.add((result, SH.sourceConstraintComponent, check.component))
+    report.add((result, SH.resultMessage, Literal(check.message)))
+    if row.get("value") is not None:
+        report.add((result, SH.value, row["value"]))
+    path = row.get("path", check.path)
+    if isinstance(path, URIRef):
+        report.add((result, SH.resultPath, path))
+    elif path is not None:  # a complex path: its triples, as the shapes graph spells them
+        report.add((result, SH.resultPath, path))
+        for triple in _path_triples(shapes, path):
+            report.add(triple)
+
+
+def _path_triples(shapes: Graph, node: Node) -> Iterable[tuple[Node, Node, Node]]:
+    for p, o in shapes.predicate_objects(node):
+        yield node, p, o
+        if isinstance(o, BNode):
+            yield from _path_triples(shapes, o)
+
+
+class StoreLookups:
+    """objects/subjects reads for kg.validate.result_from_report, one small query each."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._cache: dict[tuple[str, Node, Node], list[Node]] = {}
+
+    def objects(self, node: Node, pred: URIRef) -> list[Node]:
+        return self._read("SELECT ?n ?p ?x WHERE { ?n ?p ?x }", node, pred)
+
+    def subjects(self, pred: URIRef, node: Node) -> list[Node]:
+        return self._read("SELECT ?n ?p ?x WHERE { ?x ?p ?n }", node, pred)
+
+    def _read(self, query: str, node: Node, pred: URIRef) -> list[Node]:
+        key = (query, node, pred)
+        if key not in self._cache:
+            bound = {ox.Variable("n"): _to_ox(node), ox.Variable("p"): ox.NamedNode(str(pred))}
+            values = [to_rdflib(s["x"]) for s in self.store.query(query, substitutions=bound)]
+            self._cache[key] = sorted(values, key=str)  # stable: the first label is reproducible
+        return self._cache[key]
+
+
+def _to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(node)
+
+
+def _sparql(node: Node) -> str:
+    """An rdflib term as SPARQL text."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        text = json.dumps(str(node), ensure_ascii=False)
+        if node.language:
+            return f"{text}@{node.language}"
+        return f"{text}^^<{node.datatype or XSD.string}>"
+    raise UnsupportedShape(f"a blank node {node} where a constant is needed")
+
+
+def _integer(node: Node) -> int:
+    if not isinstance(node, Literal) or not isinstance(node.toPython(), int):
+        raise UnsupportedShape(f"{node} is not an integer")
+    return int(node.toPython())
+
+
+def _local(node: Node) -> str:
+    return str(node).removeprefix(str(SH))
+
+
+def _shape_name(check: Check) -> str:
+    return _short(check.sparql.constraint if check.sparql is not None else check.shape)

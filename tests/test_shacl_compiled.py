@@ -1,0 +1,137 @@
+"""The shapes compiled to SPARQL (kg/shacl_compiled.py) give pyshacl's verdicts, on a store.
+
+Each graph goes into an in-memory Oxigraph store with the ontology's class hierarchy, as
+kg.validate adds it, and the (shape, focus, severity) results must equal kg.validate's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from rdflib.namespace import RDFS
+
+from kg.shacl_compiled import UnsupportedShape, compile_shapes, validate_store
+from kg.shacl_sparql import Hierarchy
+from kg.validate import ValidationReport, load_ontology, validate, validate_command
+from tests.shape_cases import CASES, GOOD, MISTAKES, Case, mistake_graph
+
+ONTOLOGY = load_ontology()
+
+
+def store_of(graph: Graph, ontology: Graph | None = ONTOLOGY) -> ox.Store:
+    data = Graph()
+    data += graph
+    if ontology is not None:
+        data += ontology.triples((None, RDFS.subClassOf, None))
+    store = ox.Store()
+    store.load(data.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def verdicts(report: ValidationReport) -> set[tuple[str, str, str]]:
+    return {(r.shape, r.focus, r.severity) for r in report.results}
+
+
+def assert_same(graph: Graph, ontology: Graph | None = ONTOLOGY) -> ValidationReport:
+    theirs = validate(graph, ontology)
+    ours = validate_store(store_of(graph, ontology), ontology)
+    assert verdicts(ours) == verdicts(theirs), ours.text()
+    assert ours.conforms is theirs.conforms
+    return ours
+
+
+def test_shipped_graph_agrees(built) -> None:
+    result, _ = built
+    report = assert_same(result.graph, result.ontology)
+    assert report.conforms, report.text()
+
+
+def test_good_fixture_has_no_result() -> None:
+    assert assert_same(Graph().parse(GOOD, format="turtle")).results == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_case_agrees_with_pyshacl(case: Case) -> None:
+    assert_same(case.graph())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_case_agrees_without_the_ontology(case: Case) -> None:
+    # tests/test_shapes.py validates without the hierarchy: e.g. evidence must then say
+    # oa:Annotation itself, since unkg:Evidence is not known to be one.
+    report = assert_same(case.graph(), None)
+    assert {(r.shape, r.focus) for r in report.results} == case.expected
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_curator_mistake_agrees(name: str) -> None:
+    report = assert_same(mistake_graph(name))
+    expected, message = MISTAKES[name]
+    assert any(message in r.message for r in report.violations), report.text()
+
+
+def test_report_names_the_record_from_the_store() -> None:
+    report = validate_store(store_of(mistake_graph("mistake-vote-without-evidence.ttl")),
+                            ONTOLOGY)
+    (result,) = report.violations
+    assert result.label == "FRA on A/RES/ES-11/7"
+    assert result.curated_in == ("sources/official-record/ga_voting_2025-02-24.csv#row=60",)
+    assert result.path == "unkg:evidence"
+    assert "FRA on A/RES/ES-11/7 (id:vote/A-RES-ES-11-7/FRA)" in report.text()
+
+
+def test_results_beyond_the_listed_are_counted() -> None:
+    case = next(c for c in CASES if c.name == "two ballots by one state")
+    report = validate_store(store_of(case.graph()), ONTOLOGY, listed=1)
+    assert not report.conforms
+    assert len(report.results) == 1
+    assert report.omitted == {("Violation", "unkgsh:OneBallotPerVoter"): 1}
+    assert "2 violation(s)" in report.text() and "1 more from unkgsh:OneBallotPerVoter" in (
+        report.text())
+
+
+def test_unsupported_constraint_is_refused() -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:uniqueLang true ] .
+    """, format="turtle")
+    with pytest.raises(UnsupportedShape, match="uniqueLang"):
+        compile_shapes(shapes, Hierarchy([]))
+    with pytest.raises(UnsupportedShape, match="uniqueLang"):
+        validate_store(ox.Store(), shapes=shapes)
+
+
+def test_command_validates_a_store_in_place(built, tmp_path: Path) -> None:
+    _, out = built
+    runner = CliRunner()
+    good = runner.invoke(validate_command, ["--store", str(out / "store")])
+    assert good.exit_code == 0, good.output
+    assert good.output.startswith("Conforms: 0 violation(s)")
+    # a copy of the store with a ballot given two options
+    copy = ox.Store(str(tmp_path / "store"))
+    source = ox.Store.read_only(str(out / "store"))
+    copy.extend(source.quads_for_pattern(None, None, None))
+    del source
+    copy.update("""INSERT DATA { <https://w3id.org/unkg/id/vote/A-RES-ES-11-7/USA>
+                   <http://schema.org/option> <https://w3id.org/unkg/ontology#Yes> }""")
+    copy.flush()
+    del copy
+    bad = runner.invoke(validate_command, ["--store", str(tmp_path / "store")])
+    assert bad.exit_code == 1, bad.output
+    assert "A vote needs exactly one option" in bad.output
+    as_json = runner.invoke(validate_command, ["--store", str(tmp_path / "store"), "--format",
+                                               "json"])
+    assert as_json.exit_code == 1
+    shapes = {(r["shape"], r["focus"]) for r in json.loads(as_json.output)["results"]}
+    assert ("unkgsh:Vote-option", "id:vote/A-RES-ES-11-7/USA") in shapes
+    missing = runner.invoke(validate_command, ["--store", str(tmp_path / "none")])
+    assert missing.exit_code == 2
+    assert missing.output.strip().splitlines() == [f"error: no store at {tmp_path / 'none'}: "
+                                                   "run `kg build` first"]
