@@ -10,9 +10,9 @@ comment says what it answers and which variables are parameters:
 
 A user names things as people do ("USA", "A/RES/ES-11/7", "Peskov"); the
 resolver turns each value into one RDF term by looking it up in the graph, so
-no user text is ever spliced into query text. On the embedded store the terms
-are passed as `substitutions`; on a remote endpoint they go in a VALUES block
-built from serialised terms, at the head of the query's top-level group.
+no user text is ever spliced into query text: the terms, serialised by
+pyoxigraph, are written into the query as constants (`inline_terms`), the same
+text for the embedded store, `kg serve` and any remote endpoint.
 """
 
 import csv
@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -145,9 +146,8 @@ class EmbeddedBackend:
         self.store = open_store(path)
 
     def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
-        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
         try:
-            result = self.store.query(query, substitutions=substitutions)
+            result = self.store.query(inline_terms(query, bindings))
         except SyntaxError as error:
             raise CuratorError(f"the query is not valid SPARQL: {error}") from None
         except RuntimeError as error:  # e.g. a parameter the query does not select
@@ -165,8 +165,7 @@ class RemoteBackend:
         self.timeout = timeout
 
     def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
-        if bindings:
-            query = with_values_block(query, bindings)
+        query = inline_terms(query, bindings)
         try:
             response = requests.post(
                 self.endpoint, data={"query": query}, timeout=self.timeout,
@@ -184,31 +183,63 @@ class RemoteBackend:
                                f"({error})") from None
 
 
-# Strings, IRIs and comments are skipped, so a brace inside them is never taken for the group.
+# Strings, IRIs and comments are skipped whole, so nothing inside them is taken for a variable
+# or a keyword; a keyword is not part of a prefixed name (`ex:select`).
 _TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-                    r'|#[^\n]*|[{}()]', re.DOTALL)
+                    r'|#[^\n]*|[{}()]|[?$](?P<var>\w+)'
+                    r'|(?<![\w:])(?P<kw>SELECT|WHERE|GROUP\s+BY|HAVING|ORDER\s+BY|LIMIT|OFFSET|VALUES'
+                    r'|AS)(?![\w:])', re.DOTALL | re.IGNORECASE)
 
 
-def with_values_block(query: str, bindings: dict[str, Term]) -> str:
-    """The query with `VALUES (?a ?b) { (term term) }` opening its top-level group pattern.
+def inline_terms(query: str, bindings: dict[str, Term]) -> str:
+    """The query with each parameter variable replaced by its RDF term, written as a constant.
 
-    Inside the group, the bound variables reach every pattern and filter of that group, as
-    Oxigraph's substitutions do (neither reaches into a sub-select that does not project them).
+    Why constants: Oxigraph 0.5 plans a query with `substitutions` (and a VALUES block) as a
+    join with a one-row table, so a FILTER on a parameter is applied late; the same query with
+    constants ran ten times faster on the whole voting history. Constants also reach into
+    sub-selects, as a parameter should. The terms are serialised by pyoxigraph (escaped), never
+    user text. Where a variable is projected it stays a result column, `(term AS ?name)`.
     """
-    names = sorted(bindings)
-    block = (f"VALUES ({' '.join('?' + n for n in names)}) "
-             f"{{ ({' '.join(str(bindings[n]) for n in names)}) }}\n")
-    depth = 0
+    if not bindings:
+        return query
+    out: list[str] = []
+    last = 0
+    clause = ""  # "select", "subselect", "group" (GROUP/ORDER BY), "values" or "" (elsewhere)
+    braces = 0  # group patterns open: a SELECT inside one is a sub-select
+    depth = 0  # parentheses open within the current clause
+    previous = ""
     for match in _TOKEN.finditer(query):
-        token = match.group()
-        if token == "(":
+        token, name, keyword = match.group(), match.group("var"), match.group("kw")
+        if keyword:
+            word = " ".join(keyword.upper().split())
+            if word != "AS":  # a clause ends where the next keyword begins
+                clause = {"SELECT": "subselect" if braces else "select", "GROUP BY": "group",
+                          "ORDER BY": "group", "VALUES": "values"}.get(word, "")
+        elif token in "{}":
+            braces += 1 if token == "{" else -1
+            clause, depth = "", 0
+        elif token == "(":
             depth += 1
         elif token == ")":
             depth -= 1
-        elif token == "{" and depth == 0:
-            return f"{query[:match.end()]}\n  {block}{query[match.end():]}"
-    raise CuratorError("cannot find the query's group pattern `{ … }` to bind parameters in")
+        elif name is not None and name in bindings:
+            term = str(bindings[name])
+            if previous == "AS" or clause == "values":
+                raise CuratorError(f"?{name} is a parameter, so the query cannot assign it "
+                                   "(AS or VALUES); rename one of them")
+            if clause == "select" and depth == 0:  # still a column of the answer
+                term = f"({term} AS ?{name})"
+            elif clause == "subselect" and depth == 0:  # a constant needs no passing out
+                term = ""
+            elif clause == "group" and depth == 0:  # a constant needs brackets here
+                term = f"({term})"
+            out += [query[last:match.start()], term]
+            last = match.end()
+        if not token.startswith("#"):
+            previous = " ".join(keyword.upper().split()) if keyword else token
+    out.append(query[last:])
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- human identifiers → RDF terms
@@ -360,8 +391,12 @@ def _did_you_mean(value: str, names: Iterable[str]) -> str:
 class Answer:
     variables: list[str]
     rows: list[dict[str, Term | None]]
-    solutions_json: bytes  # SPARQL 1.1 Query Results JSON
     bound: frozenset[str] = frozenset()  # parameters the user or a default fixed
+
+    @cached_property
+    def solutions_json(self) -> bytes:
+        """SPARQL 1.1 Query Results JSON, written when asked for (1 s for 37,000 rows)."""
+        return _results_json(self.variables, self.rows)
 
 
 def bind_params(query: SavedQuery, given: dict[str, str], resolver: Resolver) -> dict[str, Term]:
@@ -387,7 +422,7 @@ def run(query: SavedQuery, given: dict[str, str], backend: Backend) -> Answer | 
         return bool(result)
     variables = [v.value for v in result.variables]
     rows = [{v: solution[v] for v in variables} for solution in result]
-    return Answer(variables, rows, _results_json(variables, rows), frozenset(bindings))
+    return Answer(variables, rows, frozenset(bindings))
 
 
 def _results_json(variables: list[str], rows: list[dict[str, Term | None]]) -> bytes:

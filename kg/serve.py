@@ -461,9 +461,9 @@ class PoolBackend:
         self.settings = settings
 
     def select(self, query: str, bindings: dict) -> ox.QuerySolutions | bool:
-        from kg.queries import with_values_block
+        from kg.queries import inline_terms
 
-        text = with_values_block(query, bindings) if bindings else query
+        text = inline_terms(query, bindings)
         job = Job("query", text, "application/sparql-results+json", self.settings.limit)
         reply = self.settings.pool.run(job, self.settings.timeout)
         if reply is None:

@@ -17,15 +17,16 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import BuildResult
+from kg.errors import CuratorError
 from kg.queries import (
     EmbeddedBackend,
     RemoteBackend,
     Resolver,
     catalogue,
+    inline_terms,
     query_command,
     run,
     saved_query,
-    with_values_block,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,11 +338,24 @@ def test_query_file_with_declared_parameter(store_path: Path, tmp_path: Path):
 
 # ---------------------------------------------------------------- remote endpoint
 
-def test_values_block_opens_the_top_level_group():
-    query = ('PREFIX x: <http://e/#x> # a { in a comment\n'
-             'SELECT (STR("{") AS ?s) ?state WHERE { ?state ?p ?o }')
-    bound = with_values_block(query, {"state": ox.Literal('"} ; DROP ALL ; {')})
-    assert bound.endswith('WHERE {\n  VALUES (?state) { ("\\"} ; DROP ALL ; {") }\n ?state ?p ?o }')
+def test_parameters_are_written_in_as_escaped_constants():
+    query = ('PREFIX x: <http://e/#x> # ?state in a comment\n'
+             'SELECT (STR("?state") AS ?s) ?state (COUNT(*) AS ?n) WHERE {\n'
+             '  { SELECT ?state ?o WHERE { ?state x:select ?o } }\n'
+             '  FILTER (?o != $state) } GROUP BY ?state')
+    bound = inline_terms(query, {"state": ox.Literal('"} ; DROP ALL ; {')})
+    term = '"\\"} ; DROP ALL ; {"'
+    assert bound == (
+        'PREFIX x: <http://e/#x> # ?state in a comment\n'
+        f'SELECT (STR("?state") AS ?s) ({term} AS ?state) (COUNT(*) AS ?n) WHERE {{\n'
+        f"  {{ SELECT  ?o WHERE {{ {term} x:select ?o }} }}\n"
+        f'  FILTER (?o != {term}) }} GROUP BY ({term})')
+    assert len(list(ox.Store().query(bound))) == 0  # valid SPARQL
+
+
+def test_a_parameter_the_query_assigns_is_refused():
+    with pytest.raises(CuratorError, match=r"\?state is a parameter"):
+        inline_terms("SELECT * WHERE { BIND (1 AS ?state) }", {"state": ox.Literal("x")})
 
 
 @pytest.fixture(scope="module")
