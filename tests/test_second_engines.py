@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, SH
 
 from kg.shacl_sparql import without_sparql
 from kg.validate import _short, shapes_graph, validate
-from tests.shape_cases import CASES, GOOD, Case
+from tests.shape_cases import CASES, CONFORMING, GOOD, Case
 
 SHACL_JS = Path(__file__).parent / "shacl_js"
 
@@ -50,6 +50,15 @@ def test_sparql_constraints_agree_with_pyshacl_alone(case: Case) -> None:
     ours = {(r.shape, r.focus) for r in validate(graph).results}
     assert ours == theirs
     assert case.expected <= ours
+
+
+@pytest.mark.parametrize("case", CONFORMING, ids=[c.name for c in CONFORMING])
+def test_conforming_change_passes_pyshacl_alone(case: Case) -> None:
+    conforms, report, _ = pyshacl.validate(case.graph(), shacl_graph=shapes_graph(),
+                                           inference="none", allow_warnings=True, advanced=False)
+    assert conforms
+    assert not list(report.subjects(RDF.type, SH.ValidationResult))
+    assert validate(case.graph()).results == []
 
 
 def _node_ready() -> bool:

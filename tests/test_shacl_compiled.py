@@ -18,7 +18,7 @@ from rdflib.namespace import RDFS
 from kg.shacl_compiled import UnsupportedShape, compile_shapes, validate_store
 from kg.shacl_sparql import Hierarchy
 from kg.validate import ValidationReport, load_ontology, validate, validate_command
-from tests.shape_cases import CASES, GOOD, MISTAKES, Case, mistake_graph
+from tests.shape_cases import CASES, CONFORMING, GOOD, MISTAKES, Case, mistake_graph
 
 ONTOLOGY = load_ontology()
 
@@ -66,6 +66,11 @@ def test_bad_case_agrees_without_the_ontology(case: Case) -> None:
     # oa:Annotation itself, since unkg:Evidence is not known to be one.
     report = assert_same(case.graph(), None)
     assert {(r.shape, r.focus) for r in report.results} == case.expected
+
+
+@pytest.mark.parametrize("case", CONFORMING, ids=[c.name for c in CONFORMING])
+def test_conforming_change_has_no_result(case: Case) -> None:
+    assert assert_same(case.graph()).results == []
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))

@@ -10,7 +10,15 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
 from kg.validate import ValidationReport, shapes_graph, validate, validate_command
-from tests.shape_cases import CASES, FIXTURES, GOOD, MISTAKES, Case, mistake_graph
+from tests.shape_cases import (
+    CASES,
+    CONFORMING,
+    FIXTURES,
+    GOOD,
+    MISTAKES,
+    Case,
+    mistake_graph,
+)
 
 UNKGSH = "https://w3id.org/unkg/shapes#"
 
@@ -30,6 +38,13 @@ def declared_message(shape: str) -> str:
 
 def test_good_graph_has_no_result_at_all() -> None:
     report = validate(Graph().parse(GOOD, format="turtle"))
+    assert report.conforms
+    assert report.results == [], report.text()
+
+
+@pytest.mark.parametrize("case", CONFORMING, ids=[c.name for c in CONFORMING])
+def test_conforming_change_has_no_result(case: Case) -> None:
+    report = validate(case.graph())
     assert report.conforms
     assert report.results == [], report.text()
 
