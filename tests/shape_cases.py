@@ -83,6 +83,7 @@ MT, NOTES = "source/moscow-times-2025-02-25", "source/official-record-notes"
 EV, QUOTE, POSITION = "evidence/european-allies/1", "evidence/european-allies/1/quote", "evidence/european-allies/1/position"
 TARGET, ROW = "evidence/european-allies/1/target", "evidence/undl-ga-4076672/1/row"
 
+
 def council_vote(held: str | None, yes: int) -> str:
     """Update that moves the Council's adoption of S/RES/2774 to `held` (None: no date) with `yes`
     yes votes, its roll call no longer marked complete (so the ballots need not add up)."""
@@ -193,11 +194,23 @@ CASES: list[Case] = [
     case("source id with spaces", replace(MT, "dcterms:identifier", '"Moscow Times"'), ("Source-identifier", MT)),
     case("checksum in capitals", replace(MT, "unkg:sha256", '"60CBC04EC8213245C0BEF0F3086895EB336EB0442B559E2CE0ADB80CE5BFF0D6"'),
          ("Source-sha256", MT)),
-    case("file outside the project", replace(MT, "unkg:localFile", '"/tmp/article.txt"'), ("Source-localFile", MT)),
+    case("file outside the project", replace(MT, "unkg:localFile", '"/tmp/article.txt"'), ("NewsArticle-localFile", MT)),
+    case("file path neither in the project nor absolute", replace(MT, "unkg:localFile", '"articles/x.txt"'),
+         ("Source-localFile", MT), ("NewsArticle-localFile", MT)),
     case("unknown property as text", add(MT, "unkg:unknownProperty", '"date"'), ("Source-unknownProperty", MT)),
     case("primary source as text", replace(NOTES, "prov:hadPrimarySource", '"GA/12677"'), ("Source-hadPrimarySource", NOTES)),
     # evidence.ttl
-    case("fact without evidence", drop(US_VOTE, "unkg:evidence"), ("Fact-evidence", US_VOTE)),
+    case("fact without evidence", drop(EVENT, "unkg:evidence"), ("Fact-evidence", EVENT)),
+    case("ballot without evidence, own or its vote event's", drop(US_VOTE, "unkg:evidence") + " ; "
+         + copy(VETOED, "vote-event/bare") + " ; " + drop("vote-event/bare", "unkg:evidence") + " ; "
+         + drop("vote-event/bare", "prov:wasDerivedFrom") + " ; "
+         + replace(US_VOTE, "opengov:voteEvent", iri("vote-event/bare")) + " ; "
+         + drop(US_VOTE, "prov:wasDerivedFrom"),
+         ("Ballot-evidence", US_VOTE), ("Ballot-wasDerivedFrom", US_VOTE),
+         ("Fact-evidence", "vote-event/bare"), ("Fact-wasDerivedFrom", "vote-event/bare")),
+    case("ballot labelled with an IRI", replace(US_VOTE, "rdfs:label", iri("state/USA")),
+         ("Ballot-label", US_VOTE)),
+    case("ballot without its row", drop(US_VOTE, "unkg:curatedIn"), ("Fact-curatedIn", US_VOTE)),
     case("fact without source", drop(RULE, "prov:wasDerivedFrom"), ("Fact-wasDerivedFrom", RULE)),
     case("fact without record", drop(CLAIM, "unkg:curatedIn"), ("Fact-curatedIn", CLAIM)),
     case("fact without label", drop(EVENT, "rdfs:label"), ("Fact-label", EVENT)),
@@ -277,8 +290,8 @@ MISTAKES: dict[str, tuple[frozenset[tuple[str, str]], str]] = {
         }),
         "state/UKR cast a ballot in the Security Council but has no Council seat",
     ),
-    "mistake-vote-without-evidence.ttl": (
-        frozenset({("unkgsh:Fact-evidence", "id:vote/A-RES-ES-11-7/FRA")}),
+    "mistake-event-without-evidence.ttl": (
+        frozenset({("unkgsh:Fact-evidence", "id:event/trump-macron-press-conference")}),
         "Every fact needs at least one piece of evidence",
     ),
 }
@@ -287,3 +300,9 @@ MISTAKES: dict[str, tuple[frozenset[tuple[str, str]], str]] = {
 def mistake_graph(name: str) -> Graph:
     graph = Graph().parse(GOOD, format="turtle")
     return graph.parse(FIXTURES / name, format="turtle")
+
+
+# Not a mistake: a ballot as `kg import-undl` writes it names only its row; its evidence and
+# source are its vote event's.
+BULK_BALLOT = case("ballot imported in bulk", drop(US_VOTE, "unkg:evidence") + " ; "
+                   + drop(US_VOTE, "prov:wasDerivedFrom") + " ; " + drop(US_VOTE, "rdfs:label"))

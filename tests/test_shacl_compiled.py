@@ -81,13 +81,14 @@ def test_curator_mistake_agrees(name: str) -> None:
 
 
 def test_report_names_the_record_from_the_store() -> None:
-    report = validate_store(store_of(mistake_graph("mistake-vote-without-evidence.ttl")),
+    report = validate_store(store_of(mistake_graph("mistake-event-without-evidence.ttl")),
                             ONTOLOGY)
     (result,) = report.violations
-    assert result.label == "FRA on A/RES/ES-11/7"
-    assert result.curated_in == ("sources/official-record/ga_voting_2025-02-24.csv#row=60",)
+    assert result.label == "Trump and Macron hold a press conference"
+    assert result.curated_in == ("facts/events.yaml#trump-macron-press-conference",)
     assert result.path == "unkg:evidence"
-    assert "FRA on A/RES/ES-11/7 (id:vote/A-RES-ES-11-7/FRA)" in report.text()
+    assert ("Trump and Macron hold a press conference "
+         "(id:event/trump-macron-press-conference)") in report.text()
 
 
 def test_results_beyond_the_listed_are_counted() -> None:

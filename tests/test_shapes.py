@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from kg.validate import ValidationReport, shapes_graph, validate, validate_command
+from kg.validate import ValidationReport, load_ontology, shapes_graph, validate, validate_command
 from tests.shape_cases import (
+    BULK_BALLOT,
     CASES,
     CONFORMING,
     FIXTURES,
@@ -123,21 +124,27 @@ def test_curator_mistake_is_reported(name: str) -> None:
     assert any(message in r.message for r in report.violations), report.text()
 
 
+def test_a_ballot_imported_in_bulk_conforms_with_its_vote_events_evidence() -> None:
+    report = validate(BULK_BALLOT.graph(), load_ontology())
+    assert report.conforms, report.text()
+
+
 def test_reports_name_the_record_and_render_three_ways() -> None:
-    report = validate(mistake_graph("mistake-vote-without-evidence.ttl"))
+    report = validate(mistake_graph("mistake-event-without-evidence.ttl"))
     (result,) = report.violations
-    assert result.label == "FRA on A/RES/ES-11/7"
-    assert result.curated_in == ("sources/official-record/ga_voting_2025-02-24.csv#row=60",)
+    assert result.label == "Trump and Macron hold a press conference"
+    assert result.curated_in == ("facts/events.yaml#trump-macron-press-conference",)
     text = report.text()
     assert (
         "== Violations (1) ==" in text
-        and "FRA on A/RES/ES-11/7 (id:vote/A-RES-ES-11-7/FRA)" in text
+        and ("Trump and Macron hold a press conference "
+         "(id:event/trump-macron-press-conference)") in text
     )
     assert json.loads(report.json())["results"][0]["path"] == "unkg:evidence"
     standard = Graph().parse(data=report.turtle(), format="turtle")
     assert (None, SH.conforms, Literal(False)) in standard
     assert len(list(standard.subjects(RDF.type, SH.ValidationResult))) == 1
-    assert report.turtle() == validate(mistake_graph("mistake-vote-without-evidence.ttl")).turtle()
+    assert report.turtle() == validate(mistake_graph("mistake-event-without-evidence.ttl")).turtle()
 
 
 def test_curated_in_of_a_selector_leads_to_its_fact() -> None:
@@ -156,12 +163,12 @@ def test_command_exit_codes_and_formats(tmp_path) -> None:
     good = runner.invoke(validate_command, [str(GOOD)])
     assert good.exit_code == 0 and "conforms" in good.output
     bad_file = tmp_path / "bad.ttl"
-    mistake_graph("mistake-vote-without-evidence.ttl").serialize(bad_file, format="turtle")
+    mistake_graph("mistake-event-without-evidence.ttl").serialize(bad_file, format="turtle")
     bad = runner.invoke(validate_command, [str(bad_file), "--format", "json"])
     assert bad.exit_code == 1 and json.loads(bad.output)["conforms"] is False
     turtle = runner.invoke(
         validate_command,
-        [str(GOOD), str(FIXTURES / "mistake-vote-without-evidence.ttl"), "--format", "turtle"],
+        [str(GOOD), str(FIXTURES / "mistake-event-without-evidence.ttl"), "--format", "turtle"],
     )
     assert turtle.exit_code == 1 and "sh:ValidationReport" in turtle.output
     broken = tmp_path / "broken.ttl"
