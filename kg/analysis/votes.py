@@ -32,12 +32,19 @@ SELECT ?event ?body ?date ?label WHERE {
 }
 """
 
+# Ballots and states apart: looking up each ballot's state code and name cost two more index
+# reads per ballot, most of the time on the whole voting history (800,000 ballots).
 _BALLOTS = _PROLOGUE + """
-SELECT ?event ?iso3 ?name ?option WHERE {
-  ?ballot a unkg:Vote ; opengov:voteEvent ?event ; schema:agent ?state ; schema:option ?option .
-  ?state unkg:iso3 ?iso3 .
-  OPTIONAL { ?state rdfs:label ?name }
+SELECT ?event ?state ?option WHERE {
+  ?ballot opengov:voteEvent ?event ; schema:agent ?state ; schema:option ?option .
 }
+"""
+
+_STATES = _PROLOGUE + """
+SELECT ?state ?iso3 (MIN(?label) AS ?name) WHERE {
+  ?state unkg:iso3 ?iso3 .
+  OPTIONAL { ?state rdfs:label ?label }
+} GROUP BY ?state ?iso3
 """
 
 _STATEMENTS = _PROLOGUE + """
@@ -147,19 +154,24 @@ def select_vote_events(store: ox.Store, selection: str = "all", *,
 def vote_matrix(store: ox.Store, events: Sequence[VoteEvent]) -> VoteMatrix:
     """The ballots on the chosen vote events; states with no ballot on any of them are left out."""
     column = {event.iri: index for index, event in enumerate(events)}
+    codes_of = {_value(row["state"]): (_value(row["iso3"]), _value(row["name"]))
+                for row in store.query(_STATES)}
     ballots: dict[str, dict[int, int]] = {}
     names: dict[str, str] = {}
     for row in store.query(_BALLOTS):
-        event = _value(row["event"])
-        if event not in column:
+        index = column.get(row["event"].value)
+        if index is None:
             continue
-        iso3 = _value(row["iso3"])
-        option = _value(row["option"]).rsplit("#", 1)[-1]
+        state = row["state"].value
+        if state not in codes_of:  # a voter without a state code is not a Member State
+            continue
+        iso3, name = codes_of[state]
+        option = row["option"].value.rsplit("#", 1)[-1]
         if option not in OPTION_CODES:
-            raise CuratorError(f"ballot of {iso3} on {event} has option {option!r}; "
+            raise CuratorError(f"ballot of {iso3} on {row['event'].value} has option {option!r}; "
                                "expected unkg:Yes, unkg:No, unkg:Abstain or unkg:NonVoting")
-        ballots.setdefault(iso3, {})[column[event]] = OPTION_CODES[option]
-        names[iso3] = _value(row["name"]) or iso3
+        ballots.setdefault(iso3, {})[index] = OPTION_CODES[option]
+        names[iso3] = name or iso3
     states = tuple(sorted(ballots))
     codes = np.full((len(states), len(events)), NOT_A_MEMBER, dtype=np.int8)
     for i, iso3 in enumerate(states):
