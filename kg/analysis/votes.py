@@ -28,7 +28,8 @@ SELECT ?event ?body ?date ?label WHERE {
   OPTIONAL { ?event unkg:body ?body }
   OPTIONAL { ?event opengov:motion/unkg:symbol ?symbol }
   BIND(COALESCE(?symbol, REPLACE(STR(?event), "^.*/vote-event/", "")) AS ?label)
-  FILTER EXISTS { ?ballot a unkg:Vote ; opengov:voteEvent ?event }
+  FILTER EXISTS { ?ballot opengov:voteEvent ?event }  # with `a unkg:Vote` first, Oxigraph
+  # scanned every ballot for every vote event
 }
 """
 
