@@ -40,6 +40,7 @@ from kg.shacl_sparql import (
     Hierarchy,
     SparqlConstraint,
     add_result,
+    add_result_node,
     sparql_constraints,
     targeted_query,
     to_rdflib,
@@ -205,11 +206,7 @@ class Compiler:
         focus = self._focus(self._own_targets(shape))
         checks = []
         for pred, obj in self._constraints(shape, VALUE):
-            if pred == SH["class"]:  # an anti-join by hash (MINUS), not a lookup per node
-                typed = self.hierarchy.typed("focus", [str(obj)], self._var())
-                where = f"{focus} MINUS {{ {typed} }}"
-            else:
-                where = f"{focus} FILTER ({self._fails(shape, pred, obj, '?focus')})"
+            where = f"{focus} {self._failing(shape, pred, obj, 'focus')}"
             checks.append(self._check(shape, pred, None,
                                       f"SELECT DISTINCT ?focus ?value WHERE {{ {where} "
                                       "BIND (?focus AS ?value) }"))
@@ -245,11 +242,7 @@ class Compiler:
         # The values are filtered first, over the property alone, then joined with the targets:
         # on valid data the join has nothing to do.
         for pred, obj in self._constraints(shape, VALUE):
-            if pred == SH["class"]:
-                typed = self.hierarchy.typed("value", [str(obj)], self._var())
-                bad = f"?focus {path} ?value MINUS {{ {typed} }}"
-            else:
-                bad = f"?focus {path} ?value FILTER ({self._fails(shape, pred, obj, '?value')})"
+            bad = f"?focus {path} ?value {self._failing(shape, pred, obj, 'value')}"
             checks.append(self._check(shape, pred, path_node,
                                       f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} "
                                       f"{{ SELECT ?focus ?value WHERE {{ {bad} }} }} }}"))
@@ -279,6 +272,12 @@ class Compiler:
                                       f"?focus {path} ?value . ?focus {self._path(other)} ?other "
                                       f"FILTER (!COALESCE(?value < ?other, false)) }}"))
         return checks
+
+    def _failing(self, shape: Node, pred: URIRef, obj: Node, var: str) -> str:
+        """The pattern that keeps the ?var rows failing one value constraint."""
+        if pred == SH["class"]:  # an anti-join by hash (MINUS), not a lookup per node
+            return f"MINUS {{ {self.hierarchy.typed(var, [str(obj)], self._var())} }}"
+        return f"FILTER ({self._fails(shape, pred, obj, '?' + var)})"
 
     def _check(self, shape: Node, pred: URIRef, path: Node | None, query: str) -> Check:
         message = self.shapes.value(shape, SH.message)
@@ -480,22 +479,12 @@ def _add(report: Graph, report_node: Node, check: Check, row: dict[str, Node],
     if check.sparql is not None:
         add_result(report, report_node, check.sparql, row)
         return
-    result = BNode()
-    report.add((report_node, SH.result, result))
-    report.add((result, RDF.type, SH.ValidationResult))
-    report.add((result, SH.focusNode, row["focus"]))
-    report.add((result, SH.resultSeverity, check.severity))
-    report.add((result, SH.sourceShape, check.shape))
-    report.add((result, SH.sourceConstraintComponent, check.component))
-    report.add((result, SH.resultMessage, Literal(check.message)))
-    if row.get("value") is not None:
-        report.add((result, SH.value, row["value"]))
     path = row.get("path", check.path)
-    if isinstance(path, URIRef):
-        report.add((result, SH.resultPath, path))
-    elif path is not None:  # a complex path: its triples, as the shapes graph spells them
-        report.add((result, SH.resultPath, path))
-        for triple in _path_triples(shapes, path):
+    add_result_node(report, report_node, focus=row["focus"], severity=check.severity,
+                    shape=check.shape, component=check.component, message=check.message,
+                    value=row.get("value"), path=path)
+    if path is not None and not isinstance(path, URIRef):  # a complex path: its triples, as
+        for triple in _path_triples(shapes, path):  # the shapes graph spells them
             report.add(triple)
 
 

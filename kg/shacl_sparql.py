@@ -144,19 +144,31 @@ def check(data: Graph, shapes: Graph, report: Graph, report_node: Node) -> int:
 def add_result(report: Graph, report_node: Node, constraint: SparqlConstraint,
                row: dict[str, Node]) -> None:
     """One row of a constraint as a sh:ValidationResult of the report."""
+    result = add_result_node(report, report_node, focus=row["this"],
+                             severity=constraint.severity, shape=constraint.shape,
+                             component=SH.SPARQLConstraintComponent,
+                             message=message(constraint.message, row), value=row.get("value"),
+                             path=row.get("path"))
+    report.add((result, SH.sourceConstraint, constraint.constraint))
+
+
+def add_result_node(report: Graph, report_node: Node, *, focus: Node, severity: Node,
+                    shape: Node, component: Node, message: str, value: Node | None,
+                    path: Node | None) -> BNode:
+    """A sh:ValidationResult in the report (shared by the SPARQL and the compiled core checks)."""
     result = BNode()
     report.add((report_node, SH.result, result))
     report.add((result, RDF.type, SH.ValidationResult))
-    report.add((result, SH.focusNode, row["this"]))
-    report.add((result, SH.resultSeverity, constraint.severity))
-    report.add((result, SH.sourceShape, constraint.shape))
-    report.add((result, SH.sourceConstraint, constraint.constraint))
-    report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-    report.add((result, SH.resultMessage, Literal(message(constraint.message, row))))
-    if row.get("value") is not None:
-        report.add((result, SH.value, row["value"]))
-    if row.get("path") is not None:
-        report.add((result, SH.resultPath, row["path"]))
+    report.add((result, SH.focusNode, focus))
+    report.add((result, SH.resultSeverity, severity))
+    report.add((result, SH.sourceShape, shape))
+    report.add((result, SH.sourceConstraintComponent, component))
+    report.add((result, SH.resultMessage, Literal(message)))
+    if value is not None:
+        report.add((result, SH.value, value))
+    if path is not None:
+        report.add((result, SH.resultPath, path))
+    return result
 
 
 def rows(store: ox.Store, query: str) -> Iterator[dict[str, Node]]:
