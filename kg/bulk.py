@@ -41,6 +41,7 @@ from kg.undl import (
     OPTIONS,
     REQUIRED_COLUMNS,
     SC,
+    SHORTCUTS,
     TOTAL_COLUMNS,
     body_of,
     canonical_columns,
@@ -52,8 +53,6 @@ from kg.undl import (
     vote_iri,
 )
 
-SHORTCUTS = {UNKG.Yes: UNKG.votedYes, UNKG.No: UNKG.votedNo, UNKG.Abstain: UNKG.abstainedOn,
-             UNKG.NonVoting: UNKG.nonVotingOn}
 OPTION_KEYS = {UNKG.Yes: "yes", UNKG.No: "no", UNKG.Abstain: "abstain",
                UNKG.NonVoting: "non-voting"}
 PROJECT = Path(__file__).resolve().parent.parent

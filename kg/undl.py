@@ -40,6 +40,10 @@ OPTIONS = {"Y": UNKG.Yes, "N": UNKG.No, "A": UNKG.Abstain, "X": UNKG.NonVoting,
            "YES": UNKG.Yes, "NO": UNKG.No, "ABSTAIN": UNKG.Abstain, "ABSTENTION": UNKG.Abstain,
            "NON-VOTING": UNKG.NonVoting, "NON VOTING": UNKG.NonVoting,
            "ABSENT": UNKG.NonVoting}
+# Derived shortcuts from a state to a vote event, one per option: the same fact as the
+# ballot's schema:option, one hop instead of three, for analyses over the whole history.
+SHORTCUTS = {UNKG.Yes: UNKG.votedYes, UNKG.No: UNKG.votedNo, UNKG.Abstain: UNKG.abstainedOn,
+             UNKG.NonVoting: UNKG.nonVotingOn}
 COUNT_CLASSES = {
     "yes": (OPENGOV.YesCount, UNKG.Yes),
     "no": (OPENGOV.NoCount, UNKG.No),
@@ -179,6 +183,7 @@ def emit_official_record(graph: TripleSink, source: Source) -> dict[str, set[str
         graph.add((vote, OPENGOV.voteEvent, vote_event_iri(symbol)))
         graph.add((vote, URIRef("http://schema.org/agent"), state_iri(iso3)))
         graph.add((vote, URIRef("http://schema.org/option"), option))
+        graph.add((state_iri(iso3), SHORTCUTS[option], vote_event_iri(symbol)))
         graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
         graph.add((vote, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
         emit_row_evidence(graph, f"{source.id}/row-{ballot.row}", source, ballot.row, [vote])

@@ -201,13 +201,17 @@ CASES: list[Case] = [
     case("primary source as text", replace(NOTES, "prov:hadPrimarySource", '"GA/12677"'), ("Source-hadPrimarySource", NOTES)),
     # evidence.ttl
     case("fact without evidence", drop(EVENT, "unkg:evidence"), ("Fact-evidence", EVENT)),
-    case("ballot without evidence, own or its vote event's", drop(US_VOTE, "unkg:evidence") + " ; "
+    # A ballot's evidence and source are its vote event's: one without them is reported there.
+    case("ballot in a vote event without evidence", drop(US_VOTE, "unkg:evidence") + " ; "
          + copy(VETOED, "vote-event/bare") + " ; " + drop("vote-event/bare", "unkg:evidence") + " ; "
          + drop("vote-event/bare", "prov:wasDerivedFrom") + " ; "
          + replace(US_VOTE, "opengov:voteEvent", iri("vote-event/bare")) + " ; "
          + drop(US_VOTE, "prov:wasDerivedFrom"),
-         ("Ballot-evidence", US_VOTE), ("Ballot-wasDerivedFrom", US_VOTE),
          ("Fact-evidence", "vote-event/bare"), ("Fact-wasDerivedFrom", "vote-event/bare")),
+    case("ballot evidence that is not an annotation", replace(US_VOTE, "unkg:evidence", iri(GA_EVENT)),
+         ("Ballot-evidence", US_VOTE), ("EvidenceNamesItsFact", US_VOTE)),
+    case("ballot derived from a state", replace(US_VOTE, "prov:wasDerivedFrom", iri("state/USA")),
+         ("Ballot-wasDerivedFrom", US_VOTE)),
     case("ballot labelled with an IRI", replace(US_VOTE, "rdfs:label", iri("state/USA")),
          ("Ballot-label", US_VOTE)),
     case("ballot without its row", drop(US_VOTE, "unkg:curatedIn"), ("Fact-curatedIn", US_VOTE)),

@@ -133,6 +133,33 @@ def test_agreement_usa_russia(backend):
     assert "ES-11/8" in row["differedOn"] and "ES-11/7" not in row["differedOn"]
 
 
+
+def test_agreement_of_usa_with_every_state_over_2025(backend):
+    # CSVs: USA N/A/Y on ES-11/7, ES-11/8, 2774. RUS N/N/Y (alike twice); FRA Y/Y/A (never);
+    # the eight states of the previous test matched the USA on both Assembly votes.
+    rows = answer(backend, "pair-agreement", state="USA", since="2025-01-01",
+                  until="2025-12-31")
+    by_state = {local(row["other"]): (row["votes"], row["agreed"]) for row in rows}
+    assert by_state["RUS"] == ("3", "2")
+    assert by_state["FRA"] == ("3", "0")
+    assert "USA" not in by_state
+    top = [local(row["other"]) for row in rows if row["agreement"] == "1" and row["votes"] == "2"]
+    assert set(top) == {"BDI", "CAF", "ERI", "GNQ", "HTI", "HUN", "ISR", "PLW"}
+    agreement = [float(row["agreement"]) for row in rows]
+    assert agreement == sorted(agreement, reverse=True)
+
+
+def test_no_votes_in_a_period_before_the_record(backend):
+    rows = answer(backend, "pair-agreement", state="USA", since="2020-01-01",
+                  until="2020-12-31")
+    assert rows == []
+
+
+def test_state_votes_of_the_usa(backend):
+    rows = answer(backend, "state-votes", state="USA", since="2025-01-01")
+    assert [(row["symbol"], local(row["option"])) for row in rows] == [
+        ("A/RES/ES-11/7", "No"), ("A/RES/ES-11/8", "Abstain"), ("S/RES/2774 (2025)", "Yes")]
+
 def test_position_moves_usa_and_russia(backend):
     usa = answer(backend, "position-across-votes", state="USA")
     rus = answer(backend, "position-across-votes", state="RUS")
