@@ -32,7 +32,7 @@ FAST_CAP = 600  # seconds an Oxigraph step may take
 QUERY_PARAMS = {  # the saved queries timed, with the parameters given
     "us-russia-ukraine-votes": {},
     "state-votes": {"state": "USA", "since": "1946-01-01"},
-    "pair-agreement": {"since": "2024-09-01", "until": "2024-12-31"},
+    "pair-agreement": {"state": "USA", "since": "2022-01-01", "until": "2025-12-31"},
 }
 FAST_STEPS = ["import", "validate", *[f"query:{name}" for name in QUERY_PARAMS], "matrix",
               "export:turtle", "export:json-ld"]
