@@ -9,13 +9,10 @@ voted, as a bitmask) and per state, never per row.
 Evidence at this scale: one Web Annotation per vote event (the row that carries
 the official totals, as in the shipped build), and on every ballot only
 `unkg:curatedIn "FILE#row=N"`, which names the same RFC 7111 row. A full
-annotation per ballot would add ten triples to each of a million rows; the shapes accept a
-ballot's evidence and source through its vote event (unkgsh:BallotFactShape).
+annotation per ballot would add ten triples to each of a million rows; a ballot's evidence
+and source are its vote event's (unkgsh:BallotFactShape).
 
-Each ballot also gets a derived shortcut from the state to the vote event
-(`unkg:votedYes`, `unkg:votedNo`, `unkg:abstainedOn`, `unkg:nonVotingOn`): the
-same fact as the vote's `schema:option`, one hop instead of three, which makes
-the all-pairs agreement query a single join.
+Each ballot also gets its derived shortcut (kg.undl.SHORTCUTS), as in the shipped build.
 """
 
 import csv

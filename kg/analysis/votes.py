@@ -36,7 +36,7 @@ SELECT ?event ?body ?date ?label WHERE {
 
 # One query per option over the derived shortcuts (state -> vote event), grouped by state:
 # reading each ballot's event, voter and option instead took 50 s on the whole voting history
-# (800,000 ballots), this about 2 s. The grouping leaves one row per state to decode.
+# (800,000 ballots), this 8-11 s on a loaded machine. The grouping leaves one row per state.
 _EVENTS_BY_STATE = _PROLOGUE + """
 SELECT ?state (GROUP_CONCAT(STR(?event); separator=" ") AS ?events) WHERE {{
   ?state <{shortcut}> ?event .
@@ -159,28 +159,26 @@ def vote_matrix(store: ox.Store, events: Sequence[VoteEvent]) -> VoteMatrix:
     column = {event.iri: index for index, event in enumerate(events)}
     codes_of = {_value(row["state"]): (_value(row["iso3"]), _value(row["name"]))
                 for row in store.query(_STATES)}
-    ballots: dict[str, dict[int, int]] = {}
-    names: dict[str, str] = {}
+    ballots: dict[str, dict[int, int]] = {}  # state IRI -> column -> code
     for option, shortcut in SHORTCUTS.items():
         code = OPTION_CODES[option.rsplit("#", 1)[-1]]
         for row in store.query(_EVENTS_BY_STATE.format(shortcut=shortcut)):
             state = row["state"].value
             if state not in codes_of:  # a voter without a state code is not a Member State
                 continue
-            iso3, name = codes_of[state]
-            names[iso3] = name or iso3
-            cast = ballots.setdefault(iso3, {})
+            cast = ballots.setdefault(state, {})
             for event in row["events"].value.split(" "):
                 index = column.get(event)
                 if index is not None:
                     cast[index] = code
-    ballots = {iso3: cast for iso3, cast in ballots.items() if cast}
-    states = tuple(sorted(ballots))
-    codes = np.full((len(states), len(events)), NOT_A_MEMBER, dtype=np.int8)
-    for i, iso3 in enumerate(states):
-        for j, code in ballots[iso3].items():
+    voters = sorted(((codes_of[state], cast) for state, cast in ballots.items() if cast),
+                    key=lambda voter: voter[0])  # by ISO3, then name
+    codes = np.full((len(voters), len(events)), NOT_A_MEMBER, dtype=np.int8)
+    for i, (_, cast) in enumerate(voters):
+        for j, code in cast.items():
             codes[i, j] = code
-    return VoteMatrix(states, tuple(names[s] for s in states), tuple(events), codes)
+    return VoteMatrix(tuple(iso3 for (iso3, _), _ in voters),
+                      tuple(name or iso3 for (iso3, name), _ in voters), tuple(events), codes)
 
 
 def statement_graph(store: ox.Store) -> nx.MultiDiGraph:
