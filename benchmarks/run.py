@@ -45,12 +45,12 @@ NAIVE_STEPS = ["import", "validate", *[f"query:{name}" for name in QUERY_PARAMS]
 def fast_step(step: str, data: Path, store: Path) -> dict:
     import pyoxigraph as ox
 
-    from kg.bulk import import_file
+    from kg.bulk import import_files
     if step == "import":
         import shutil
         shutil.rmtree(store, ignore_errors=True)
-        reports = [import_file(data / name, store, work_dir=store.parent)
-                   for name in ("ga_voting.csv", "sc_voting.csv")]
+        reports = import_files([data / name for name in ("ga_voting.csv", "sc_voting.csv")],
+                               store)
         return {"triples": sum(r.triples for r in reports),
                 "rows": sum(r.rows for r in reports),
                 "tally_mismatches": sum(r.mismatch_count for r in reports)}

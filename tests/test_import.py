@@ -13,7 +13,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from kg.bulk import import_file, store_tally_mismatches, write_ntriples
+from kg.analysis.alignment import agreement_counts
+from kg.analysis.votes import select_vote_events, vote_matrix
+from kg.bulk import import_files, store_tally_mismatches, write_ntriples
 from kg.errors import CuratorError
 from kg.namespaces import ID, SKOS, UNKG
 from kg.queries import EmbeddedBackend, run, saved_query
@@ -38,8 +40,8 @@ def generate(folder: Path, *extra: str) -> Path:
 @pytest.fixture(scope="module")
 def record_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     store = tmp_path_factory.mktemp("record") / "store"
-    reports = [import_file(RECORD / "ga_voting_2025-02-24.csv", store),
-               import_file(RECORD / "sc_voting_2025-02-24.csv", store)]
+    reports = import_files([RECORD / "ga_voting_2025-02-24.csv",
+                            RECORD / "sc_voting_2025-02-24.csv"], store)
     return store, reports
 
 
@@ -111,10 +113,23 @@ def test_command_reports_and_strict_exits_cleanly(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "17 rows, 13 ballots imported, 4 rows skipped" in done.stdout
     assert "2 of 3 vote events match their official totals; 1 do not" in done.stdout
-    strict = subprocess.run([*kg, "import-undl", str(FIXTURE), "--strict", "--store",
-                             str(tmp_path / "t")], capture_output=True, text=True, check=False)
+    before = len(ox.Store.read_only(str(tmp_path / "s")))
+    strict = subprocess.run([*kg, "import-undl", str(FIXTURE), str(FIXTURE), "--strict",
+                             "--store", str(tmp_path / "s")],
+                            capture_output=True, text=True, check=False)
     assert strict.returncode == 2
     assert "row 13" in strict.stderr and "Traceback" not in strict.stderr
+    assert len(ox.Store.read_only(str(tmp_path / "s"))) == before  # the refused file left no row
+
+
+def test_streamed_load_is_the_written_triples(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kg.bulk.LOAD_CHUNK_CHARS", 2_000)  # many chunks, loaded while read
+    import_files([FIXTURE], tmp_path / "store")
+    text, _ = ntriples(FIXTURE)
+    expected = {str(quad.triple) for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
+    loaded = {str(quad.triple) for quad in ox.Store.read_only(str(tmp_path / "store"))}
+    assert loaded == expected and len(expected) > 100
 
 
 def test_generated_history_with_malformed_rows(tmp_path: Path) -> None:
@@ -128,11 +143,35 @@ def test_generated_history_with_malformed_rows(tmp_path: Path) -> None:
     assert report.triples == text.count("\n")
 
 
-def test_ukraine_query_on_generated_history(tmp_path: Path) -> None:
-    folder = generate(tmp_path / "data")
-    store = tmp_path / "store"
-    for name in ("ga_voting.csv", "sc_voting.csv"):
-        assert import_file(folder / name, store).skipped == 0
+@pytest.fixture(scope="module")
+def history_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = generate(tmp_path_factory.mktemp("history"))
+    store = folder / "store"
+    reports = import_files([folder / "ga_voting.csv", folder / "sc_voting.csv"], store)
+    assert [report.skipped for report in reports] == [0, 0]
+    return store
+
+
+def test_pair_agreement_is_the_vote_matrix_agreement(history_store: Path) -> None:
+    # Two implementations of one rule: the saved query (SPARQL on the shortcuts) and the
+    # numpy agreement of kg analyze's vote matrix, over the same period of the generated history.
+    answer = run(saved_query("pair-agreement"),
+                 {"state": "USA", "since": "1990-01-01", "until": "2025-12-31"},
+                 EmbeddedBackend(history_store))
+    by_query = {row["other"].value.rsplit("/", 1)[-1]: (int(row["votes"].value),
+                                                        int(row["agreed"].value))
+                for row in answer.rows}
+    store = ox.Store.read_only(str(history_store))
+    matrix = vote_matrix(store, select_vote_events(store, start="1990-01-01", end="2025-12-31"))
+    same, shared = agreement_counts(matrix.codes)
+    usa = matrix.states.index("USA")
+    by_matrix = {iso3: (int(shared[usa, i]), int(same[usa, i]))
+                 for i, iso3 in enumerate(matrix.states) if iso3 != "USA" and shared[usa, i]}
+    assert by_query == by_matrix and len(by_query) > 150
+
+
+def test_ukraine_query_on_generated_history(history_store: Path) -> None:
+    store = history_store
     answer = run(saved_query("us-russia-ukraine-votes"), {}, EmbeddedBackend(store))
     votes = {row["symbol"].value: (row["stateVote"].value, row["otherVote"].value)
              for row in answer.rows}
