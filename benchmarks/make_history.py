@@ -224,9 +224,18 @@ def sc_rows(rng: random.Random, scale: float, states: list[State]) -> list[list[
                     votes[rng.choice(elected)] = "N"
             if year == 1950:
                 votes[permanent[4]] = "X"  # the Soviet boycott
-            rows += sc_block(undl, f"S/RES/{number}({year})", f"{year}-{rng.randint(1, 12):02d}-"
-                             f"{rng.randint(1, 28):02d}", "[on the situation in a region]",
-                             votes, permanent, states)
+            day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            # Every row of the dataset is an adopted resolution, so it has the yes votes the
+            # Charter asked for on its day: 7 until 30 August 1965, 9 from 31 August 1965 (when
+            # the amended Article 27 came into force, months before the Council grew to 15).
+            needed = 7 if day < "1965-08-31" else 9
+            for code in sorted((c for c, option in votes.items() if option != "Y"),
+                               key=lambda c: (votes[c] == "X", c)):  # a boycott stays one
+                if sum(option == "Y" for option in votes.values()) >= needed:
+                    break
+                votes[code] = "Y"
+            rows += sc_block(undl, f"S/RES/{number}({year})", day,
+                             "[on the situation in a region]", votes, permanent, states)
         # S/RES/2623 (2022), adopted 11-1-3 over Russia's no: a procedural decision (Charter
         # Article 27(2), convening an emergency special session), which a permanent member's no
         # does not veto. shapes/rules.ttl reports it as a warning for a curator, not an error.

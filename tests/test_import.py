@@ -4,6 +4,7 @@ Memory staying flat as rows grow is measured in benchmarks/run.py (peak RSS of t
 at each scale, in benchmarks/RESULTS.md), not here.
 """
 
+import csv
 import io
 import subprocess
 import sys
@@ -150,6 +151,16 @@ def history_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = import_files([folder / "ga_voting.csv", folder / "sc_voting.csv"], store)
     assert [report.skipped for report in reports] == [0, 0]
     return store
+
+
+def test_generated_council_adoptions_have_the_charter_majority(history_store: Path) -> None:
+    # Every row of a UNDL file is an adopted resolution: 7 yes until the amended Article 27
+    # came into force on 31 August 1965, 9 since (shapes/rules.ttl checks the same).
+    with (history_store.parent / "sc_voting.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    yes = {(row["date"], row["resolution"]): int(row["total_yes"]) for row in rows}
+    short = [key for key, count in yes.items() if count < (7 if key[0] < "1965-08-31" else 9)]
+    assert short == [] and len(yes) > 70
 
 
 def test_pair_agreement_is_the_vote_matrix_agreement(history_store: Path) -> None:
