@@ -183,3 +183,25 @@ def test_value_constraints_on_every_kind_of_value_agree_with_pyshacl() -> None:
 def _results(report: ValidationReport) -> list[dict[Node, Node]]:
     graph = report.graph
     return [dict(graph.predicate_objects(node)) for node in graph.subjects(SH.focusNode, None)]
+
+
+def test_node_kind_of_subjects_is_checked_when_the_pattern_fails() -> None:
+    # sh:nodeKind runs only when sh:pattern of the same shape finds a value (a blank node fails
+    # both); with a blank node among the targets both must report it, as pyshacl does.
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:nodeKind sh:IRI ; sh:pattern "^http" .
+    """, format="turtle")
+    checks = compile_shapes(shapes, Hierarchy([]))
+    assert {c.component for c in checks if c.implied_by is not None} == {
+        SH.NodeKindConstraintComponent}
+    for data, failing in (("ex:a a ex:C . [] a ex:C .", 1), ("ex:a a ex:C .", 0)):
+        graph = Graph().parse(data="@prefix ex: <http://example.org/> . " + data, format="turtle")
+        _, theirs, _ = pyshacl.validate(graph, shacl_graph=shapes)
+        expected = sorted(str(theirs.value(r, SH.sourceConstraintComponent))
+                          for r in theirs.subjects(SH.focusNode, None))
+        ours = validate_store(store_of(graph, None), shapes=shapes)
+        found = sorted(str(r[SH.sourceConstraintComponent]) for r in _results(ours))
+        assert found == expected
+        assert len(found) == 2 * failing
