@@ -449,7 +449,6 @@ def _write_checked_first(path: Path, loader: StoreLoader, body: str | None, prog
         with nt.open(encoding="utf-8") as lines:
             for line in lines:
                 loader.write(line)
-        loader.flush()  # the temporary file goes when this returns
     return report
 
 
