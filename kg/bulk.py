@@ -57,6 +57,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 # Characters of N-Triples per bulk_load call (about 100,000 triples): one call of the whole
 # history peaked at 1.6 GB; in chunks the memory stays flat, and the load is no slower.
 LOAD_CHUNK_CHARS = 12_000_000
+# Chunks loaded at once. Each bulk_load call of one chunk works on one thread; two side by side
+# keep both cores busy while the CSV is read (full history: 41 s -> 37 s, 50 MB more memory).
+# Oxigraph's own loader ingests its batches' files from several threads, so this is its design.
+LOAD_THREADS = 2
 KEPT_MESSAGES = 50  # problems listed in full; beyond that only counted (memory stays flat)
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
 TERM_CACHE = 50_000
@@ -355,12 +359,13 @@ def _tally(key: str, row: int, record: dict[str, str]) -> EventTally:
 
 
 class StoreLoader:
-    """A text sink that hands N-Triples to Oxigraph's bulk loader in chunks, on a thread of its
-    own: the CSV is read while the previous chunk loads (bulk_load releases the GIL).
+    """A text sink that hands N-Triples to Oxigraph's bulk loader in chunks, on threads of its
+    own: the CSV is read while earlier chunks load (bulk_load releases the GIL).
 
     Chunks end at the end of a write() call, which the writers above always end with a line.
-    At most two chunks wait, so memory stays flat. `lenient`: every term was already checked
-    when it was written (pyoxigraph NamedNode/Literal), so the loader need not check it again.
+    At most LOAD_THREADS chunks are in the loader's hands, so memory stays flat. `lenient`:
+    every term was already checked when it was written (pyoxigraph NamedNode/Literal), so the
+    loader need not check it again.
     Use it in a `with` block: on an error, what was not yet handed over is dropped.
     """
 
@@ -368,7 +373,7 @@ class StoreLoader:
         self.store = store
         self._parts: list[str] = []
         self._size = 0
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="bulk-load")
+        self._pool = ThreadPoolExecutor(LOAD_THREADS, thread_name_prefix="bulk-load")
         self._pending: deque[Future[None]] = deque()
 
     def __enter__(self) -> "StoreLoader":
@@ -397,7 +402,7 @@ class StoreLoader:
     def _send(self) -> None:
         if not self._parts:
             return
-        while len(self._pending) >= 2:
+        while len(self._pending) >= LOAD_THREADS:
             self._pending.popleft().result()
         chunk = "".join(self._parts).encode("utf-8")
         self._parts, self._size = [], 0
