@@ -1,6 +1,6 @@
 """Benchmark: the bulk path (streaming N-Triples + Oxigraph) against the naive stack (rdflib).
 
-    python benchmarks/run.py [--data /tmp/unkg-history] [--runs 3] [--cap 60]
+    python benchmarks/run.py [--data /tmp/unkg-history] [--runs 3] [--cap 180]
                              [--scales 0.01,0.05,1] [--naive-scales 0.01,0.05]
 
 Generates the synthetic history (benchmarks/make_history.py) at each scale, then runs every
@@ -196,8 +196,8 @@ def cell(result: dict | None) -> str:
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path),
               default=Path("/tmp/unkg-history"), show_default=True)
 @click.option("--runs", type=int, default=3, show_default=True)
-@click.option("--cap", type=int, default=60, show_default=True,
-              help="Seconds a naive step may take before it is stopped (the brief allows 600; "
+@click.option("--cap", type=int, default=180, show_default=True,
+              help="Seconds a naive step may take before it is stopped (the issue allows 600; "
                    "the whole run must stay under 15 minutes). Oxigraph steps get 600.")
 @click.option("--scales", default="0.01,0.05,1", show_default=True)
 @click.option("--naive-scales", default="0.01,0.05", show_default=True)
@@ -271,20 +271,30 @@ def report(header: str, results: dict, scales: list[float], failed: dict[str, fl
                     f"last finished at scale {last[0]:g}, in {last[1]:.1f} s" if last
                     else "finished at no scale tried")
             lines.append(f"| {step} | {scale:g} | {rows} | {cell(fast)} | {naive_text} | {ratio} |")
-    lines += ["", "Overall, per scale, over the steps both stacks ran (a naive step stopped at the "
-              "cap counts as the cap, so the ratio is a lower bound):", ""]
-    for scale in scales:
-        pairs = [(results[("oxigraph", step, scale)], results[("rdflib", step, scale)])
-                 for step in FAST_STEPS if ("oxigraph", step, scale) in results
-                 and ("rdflib", step, scale) in results
-                 and results[("oxigraph", step, scale)].get("finished")]
-        if pairs:
-            fast = sum(f["work_seconds"] for f, _ in pairs)
-            naive = sum(n["work_seconds"] if n.get("finished") else cap for _, n in pairs)
-            stopped = sum(not n.get("finished") for _, n in pairs)
-            lines.append(f"- scale {scale:g}: {len(pairs)} steps, Oxigraph {fast:.1f} s, naive "
-                         f"{'at least ' if stopped else ''}{naive:.1f} s ({stopped} stopped): "
-                         f"{'at least ' if stopped else ''}{naive / fast:.0f}x")
+    lines += ["", "Overall, per scale, over every step the naive stack has (a naive step stopped "
+              "at the cap counts as the cap, and so does one not tried because it was stopped at "
+              "a smaller scale: the ratio is then a lower bound):", ""]
+    naive_scales = sorted({scale for stack, _, scale in results if stack == "rdflib"})
+    for scale in naive_scales:
+        fast = naive = 0.0
+        steps = stopped = 0
+        for step in NAIVE_STEPS:
+            ours = results.get(("oxigraph", step, scale))
+            theirs = results.get(("rdflib", step, scale))
+            if not (ours and ours.get("finished")):
+                continue
+            if theirs is None and not (step in failed and scale > failed[step]):
+                continue
+            finished_there = theirs is not None and theirs.get("finished")
+            fast += ours["work_seconds"]
+            naive += theirs["work_seconds"] if finished_there else cap
+            steps += 1
+            stopped += not finished_there
+        if steps:
+            bound = "at least " if stopped else ""
+            lines.append(f"- scale {scale:g}: {steps} steps, Oxigraph {fast:.1f} s, naive "
+                         f"{bound}{naive:.1f} s ({stopped} stopped or not tried): "
+                         f"{bound}{naive / fast:.0f}x")
     return "\n".join(lines)
 
 
