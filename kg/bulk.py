@@ -74,6 +74,7 @@ class NTriplesWriter:
         self.stream = stream
         self.count = 0
         self._cache: dict[URIRef, str] = {}
+        self._datatypes: dict[URIRef, ox.NamedNode] = {}
 
     def add(self, triple: Triple, /) -> None:
         s, p, o = triple
@@ -91,7 +92,11 @@ class NTriplesWriter:
         if isinstance(term, Literal):
             if term.language:
                 return str(ox.Literal(str(term), language=term.language))
-            datatype = ox.NamedNode(str(term.datatype)) if term.datatype else None
+            if term.datatype is None:
+                return str(ox.Literal(str(term)))
+            datatype = self._datatypes.get(term.datatype)
+            if datatype is None:  # a handful: xsd:date, xsd:integer, ...
+                datatype = self._datatypes[term.datatype] = ox.NamedNode(str(term.datatype))
             return str(ox.Literal(str(term), datatype=datatype))
         if isinstance(term, BNode):
             raise ValueError("blank nodes are not written by the bulk importer")
