@@ -7,10 +7,12 @@ reads the file. What stays in memory is per vote event (tallies, which states
 voted, as a bitmask) and per state, never per row.
 
 Evidence at this scale: one Web Annotation per vote event (the row that carries
-the official totals, as in the shipped build), and on every ballot only
-`unkg:curatedIn "FILE#row=N"`, which names the same RFC 7111 row. A full
-annotation per ballot would add ten triples to each of a million rows; a ballot's evidence
-and source are its vote event's (unkgsh:BallotFactShape).
+the official totals, as in the shipped build), and the event names the rows of
+all its ballots, `unkg:curatedIn "FILE#row=FIRST-LAST"` (an RFC 7111 range): a
+ballot's row is the one in that range with its voter's code, since a state votes
+once per event (a second row is skipped and reported). A ballot's evidence, source
+and rows are its vote event's (unkgsh:BallotFactShape): a row reference per ballot
+was a sixth of the triples, and a quarter of the import's time.
 
 Each ballot also gets its derived shortcut (kg.undl.SHORTCUTS), as in the shipped build.
 """
@@ -107,6 +109,7 @@ class NTriplesWriter:
 class EventTally:
     symbol: str
     first_row: int
+    last_row: int  # of its ballots: with first_row, the rows the event is curated in
     totals: dict[str, int | None]
     total_ms: int | None
     counted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OPTION_KEYS.values(), 0))
@@ -193,7 +196,6 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
     event_of_raw: dict[tuple[str, str], EventTally] = {}
     states: dict[str, tuple[int, str]] = {}  # code -> (bit, IRI as N-Triples)
     state_names: dict[str, set[str]] = {}
-    curated = str(ox.Literal(f"{source.display}#row="))[:-1]  # '"FILE#row=' : add N and '"'
     ballot = _ballot_templates()  # vote code -> (tally key, the ballot's lines)
 
     def skip(row: int, message: str) -> None:
@@ -228,7 +230,7 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
             tally = events.get(key)
             if tally is None:
                 tally = events[key] = _tally(key, row, record)
-                emit_resolution(sink, source, record, key, body_iri, row, roll_call_complete=False)
+                emit_resolution(sink, source, record, key, body_iri, row, streamed=True)
             event_of_raw[raw] = tally
         if iso3 not in states:
             states[iso3] = (1 << len(states), str(ox.NamedNode(str(state_iri(iso3)))))
@@ -237,6 +239,7 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
             skip(row, f"{iso3} votes twice on {tally.symbol}; the first vote is kept")
             continue
         tally.states |= bit
+        tally.last_row = row
         option_key, lines = cast
         tally.counted[option_key] += 1
         name = fields[at["ms_name"]].strip()
@@ -248,39 +251,41 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
             known.add(name)
             sink.add((state_iri(iso3), SKOS.hiddenLabel, Literal(name, lang="en")))
         vote, event = f"{tally.vote_prefix}{iso3}>", tally.event_nt
-        out.write(lines % (vote, vote, event, vote, state_nt, vote, vote, f'{curated}{row}"',
-                           state_nt, event))
+        out.write(lines % (vote, vote, event, vote, state_nt, vote, state_nt, event))
         sink.count += BALLOT_TRIPLES
         report.imported += 1
     for tally in events.values():
-        _close(sink, tally, report)
+        _close(sink, tally, report, source.display)
     report.events, report.states, report.triples = len(events), len(states), sink.count
     return report
 
 
-BALLOT_TRIPLES = 6
+BALLOT_TRIPLES = 5
 
 
 def _ballot_templates() -> dict[str, tuple[str, str]]:
-    """Per vote code (Y, N, ...), its tally key and the six lines of one ballot, to fill with
-    `%` (vote x2, event, vote, state, vote, vote, curated, state, event): the same triples as
-    emit_official_record's ballot minus its label and per-row annotation, plus the derived
-    shortcut. Keyed by the code's text: rdflib term keys cost 6% of the writing (__eq__)."""
+    """Per vote code (Y, N, ...), its tally key and the five lines of one ballot, to fill with
+    `%` (vote x2, event, vote, state, vote, state, event): the same triples as
+    emit_official_record's ballot minus its label, row and per-row annotation, with the
+    derived shortcut. Keyed by the code's text: rdflib term keys cost 6% of the writing."""
     def nt(term: URIRef) -> str:
         return str(ox.NamedNode(str(term)))
     lines = ("%s " + nt(RDF.type) + " " + nt(UNKG.Vote) + " .\n"
              "%s " + nt(OPENGOV.voteEvent) + " %s .\n"
              "%s " + nt(SCHEMA.agent) + " %s .\n"
              "%s " + nt(SCHEMA.option) + " OPTION .\n"
-             "%s " + nt(UNKG.curatedIn) + " %s .\n"
              "%s SHORTCUT %s .\n")
     return {code: (OPTION_KEYS[option], lines.replace("OPTION", nt(option))
                    .replace("SHORTCUT", nt(SHORTCUTS[option])))
             for code, option in OPTIONS.items()}
 
 
-def _close(sink: NTriplesWriter, tally: EventTally, report: ImportReport) -> None:
-    """Compare the counted ballots with the official totals; a full roll call is marked so."""
+def _close(sink: NTriplesWriter, tally: EventTally, report: ImportReport, file: str) -> None:
+    """Name the event's rows; compare the counted ballots with the official totals; a full roll
+    call is marked so."""
+    span = (f"{tally.first_row}" if tally.last_row == tally.first_row
+            else f"{tally.first_row}-{tally.last_row}")
+    sink.add((vote_event_iri(tally.symbol), UNKG.curatedIn, Literal(f"{file}#row={span}")))
     differences = [f"{option} {tally.counted[option]} counted, {official} official"
                    for option, official in tally.totals.items()
                    if official is not None and official != tally.counted[option]]
@@ -358,7 +363,7 @@ def _tally(key: str, row: int, record: dict[str, str]) -> EventTally:
         value = record.get(column, "").strip()
         return int(value) if value else None
     totals = {option: number(column) for option, column in TOTAL_COLUMNS.items()}
-    return EventTally(key, row, totals, number("total_ms"),
+    return EventTally(key, row, row, totals, number("total_ms"),
                       event_nt=str(ox.NamedNode(str(vote_event_iri(key)))),
                       vote_prefix=str(ox.NamedNode(str(vote_iri(key, "X"))))[:-2])
 

@@ -226,8 +226,12 @@ def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:
 
 
 def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], symbol: str,
-                    body: URIRef, row: int, *, roll_call_complete: bool = True) -> None:
-    """The resolution, its adoption vote event and its official tallies, evidenced by one row."""
+                    body: URIRef, row: int, *, streamed: bool = False) -> None:
+    """The resolution, its adoption vote event and its official tallies, evidenced by one row.
+
+    `streamed` (kg import-undl): the event's completeness and the rows of its ballots are
+    known only at its last row, so the bulk writer adds them then (kg.bulk._close).
+    """
     document, event = document_iri(symbol), vote_event_iri(symbol)
     date = Literal(record["date"].strip(), datatype=XSD.date) if record["date"].strip() else None
     title = (record.get("title") or record.get("description") or "").split(" : ")[0].strip()
@@ -253,9 +257,9 @@ def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], s
     if date is not None:
         graph.add((event, DCTERMS.date, date))
     graph.add((event, OPENGOV.result, UNKG.Adopted))
-    if roll_call_complete:
+    if not streamed:
         graph.add((event, UNKG.rollCallComplete, Literal(True)))
-    graph.add((event, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
+        graph.add((event, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
     bodies = [document, event]
     for option, column in TOTAL_COLUMNS.items():
         value = record.get(column, "").strip()

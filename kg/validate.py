@@ -220,8 +220,10 @@ def label_of(node: Node, objects: Objects) -> str | None:
 
 
 # Nodes without their own record (counts, evidence, targets, selectors) lead to the facts they
-# belong to: up through these links, then down oa:hasBody to the facts an evidence supports.
+# belong to: up through these links, then down oa:hasBody to the facts an evidence supports. A
+# ballot imported in bulk leads to its vote event, which names the rows of all its ballots.
 _UP = (OA.hasSelector, OA.hasTarget, OPENGOV["count"])
+_DOWN = (OA.hasBody, OPENGOV.voteEvent)
 
 
 def curated_in_of(node: Node, objects: Objects, subjects: Subjects, depth: int = 3) -> set[str]:
@@ -229,8 +231,9 @@ def curated_in_of(node: Node, objects: Objects, subjects: Subjects, depth: int =
     if direct or depth == 0:
         return direct
     found: set[str] = set()
-    for body in objects(node, OA.hasBody):
-        found |= {str(o) for o in objects(body, UNKG.curatedIn)}
+    for link in _DOWN:
+        for fact in objects(node, link):
+            found |= {str(o) for o in objects(fact, UNKG.curatedIn)}
     for link in _UP:
         for parent in subjects(link, node):
             found |= curated_in_of(parent, objects, subjects, depth - 1)

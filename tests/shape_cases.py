@@ -214,7 +214,12 @@ CASES: list[Case] = [
          ("Ballot-wasDerivedFrom", US_VOTE)),
     case("ballot labelled with an IRI", replace(US_VOTE, "rdfs:label", iri("state/USA")),
          ("Ballot-label", US_VOTE)),
-    case("ballot without its row", drop(US_VOTE, "unkg:curatedIn"), ("Fact-curatedIn", US_VOTE)),
+    # A ballot's rows may be its vote event's (kg import-undl): one without is reported there.
+    case("ballot without its row in a vote event without its rows",
+         drop(US_VOTE, "unkg:curatedIn") + " ; " + drop(GA_EVENT, "unkg:curatedIn"),
+         ("Fact-curatedIn", GA_EVENT)),
+    case("ballot row as an IRI", replace(US_VOTE, "unkg:curatedIn", iri("state/USA")),
+         ("Ballot-curatedIn", US_VOTE)),
     case("fact without source", drop(RULE, "prov:wasDerivedFrom"), ("Fact-wasDerivedFrom", RULE)),
     case("fact without record", drop(CLAIM, "unkg:curatedIn"), ("Fact-curatedIn", CLAIM)),
     case("fact without label", drop(EVENT, "rdfs:label"), ("Fact-label", EVENT)),
@@ -309,4 +314,5 @@ def mistake_graph(name: str) -> Graph:
 # Not a mistake: a ballot as `kg import-undl` writes it names only its row; its evidence and
 # source are its vote event's.
 BULK_BALLOT = case("ballot imported in bulk", drop(US_VOTE, "unkg:evidence") + " ; "
-                   + drop(US_VOTE, "prov:wasDerivedFrom") + " ; " + drop(US_VOTE, "rdfs:label"))
+                   + drop(US_VOTE, "prov:wasDerivedFrom") + " ; " + drop(US_VOTE, "rdfs:label")
+                   + " ; " + drop(US_VOTE, "unkg:curatedIn"))

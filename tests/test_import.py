@@ -20,6 +20,8 @@ from kg.bulk import import_files, store_tally_mismatches, write_ntriples
 from kg.errors import CuratorError
 from kg.namespaces import ID, SKOS, UNKG
 from kg.queries import EmbeddedBackend, run, saved_query
+from kg.shacl_compiled import validate_store
+from kg.validate import load_ontology
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "sources" / "official-record"
@@ -55,6 +57,21 @@ def test_official_extract_imports_with_matching_tallies(record_store: tuple[Path
     assert store_tally_mismatches(ox.Store.read_only(str(store))) == []
 
 
+def test_a_violation_on_a_bulk_ballot_names_its_vote_events_rows(tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    path = RECORD / "sc_voting_2025-02-24.csv"
+    import_files([path], store_dir)
+    store = ox.Store(str(store_dir))
+    ballot = f"<{ID['vote/S-RES-2774-2025/USA']}>"
+    store.update(f"INSERT DATA {{ {ballot} <http://schema.org/option> <{ID['state/USA']}> }}")
+    report = validate_store(store, load_ontology())
+    results = [r for r in report.violations if r.focus.endswith("vote/S-RES-2774-2025/USA")]
+    assert results, report.text()
+    # the Council's 15 ballots are rows 2-16 of the file (the header is row 1)
+    assert {r.curated_in for r in results} == {
+        ("sources/official-record/sc_voting_2025-02-24.csv#row=2-16",)}
+
+
 def test_us_and_russia_on_ukraine_in_the_official_extract(record_store: tuple[Path, list]) -> None:
     store, _ = record_store
     answer = run(saved_query("us-russia-ukraine-votes"), {}, EmbeddedBackend(store))
@@ -66,15 +83,26 @@ def test_us_and_russia_on_ukraine_in_the_official_extract(record_store: tuple[Pa
                      "S/RES/2774 (2025)": ("Yes", "Yes", "true")}
 
 
-def test_bulk_ballots_are_the_shipped_ballots_plus_shortcuts() -> None:
-    text, _ = ntriples(RECORD / "ga_voting_2025-02-24.csv")
+def test_bulk_ballots_are_the_shipped_ballots_with_their_rows_on_the_event() -> None:
+    path = RECORD / "ga_voting_2025-02-24.csv"
+    text, _ = ntriples(path)
     graph = Graph().parse(data=text, format="nt")
-    vote = ID["vote/A-RES-ES-11-7/USA"]
+    vote, event = ID["vote/A-RES-ES-11-7/USA"], ID["vote-event/A-RES-ES-11-7"]
     assert (vote, URIRef("http://schema.org/option"), UNKG.No) in graph
-    assert (ID["state/USA"], UNKG.votedNo, ID["vote-event/A-RES-ES-11-7"]) in graph
-    # the USA's ballot on ES-11/7 is line 184 of the file (the header is row 1)
-    assert str(graph.value(vote, UNKG.curatedIn)).endswith("ga_voting_2025-02-24.csv#row=184")
-    assert (ID["vote-event/A-RES-ES-11-7"], UNKG.rollCallComplete, Literal(True)) in graph
+    assert (ID["state/USA"], UNKG.votedNo, event) in graph
+    assert (event, UNKG.rollCallComplete, Literal(True)) in graph
+    # the ballot has no row of its own: its event names the rows of all its ballots, and the
+    # USA's row among them (line 184 of the file; the header is row 1) holds its vote
+    assert graph.value(vote, UNKG.curatedIn) is None
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [(n, r) for n, r in enumerate(csv.DictReader(handle), start=2)
+                if r["resolution"] == "A/RES/ES-11/7"]
+    first, last = rows[0][0], rows[-1][0]
+    curated = [str(o) for o in graph.objects(event, UNKG.curatedIn)]
+    assert len(curated) == 1
+    assert curated[0].endswith(f"ga_voting_2025-02-24.csv#row={first}-{last}")
+    assert [(n, r["ms_vote"]) for n, r in rows if r["ms_code"] == "USA"] == [(184, "N")]
+    assert first < 184 < last
 
 
 def test_output_is_deterministic() -> None:
