@@ -48,6 +48,7 @@ from kg.undl import (
     emit_bodies,
     emit_resolution,
     emit_state,
+    record_rows,
     state_iri,
     vote_event_iri,
     vote_iri,
@@ -283,9 +284,8 @@ def _ballot_templates() -> dict[str, tuple[str, str]]:
 def _close(sink: NTriplesWriter, tally: EventTally, report: ImportReport, file: str) -> None:
     """Name the event's rows; compare the counted ballots with the official totals; a full roll
     call is marked so."""
-    span = (f"{tally.first_row}" if tally.last_row == tally.first_row
-            else f"{tally.first_row}-{tally.last_row}")
-    sink.add((vote_event_iri(tally.symbol), UNKG.curatedIn, Literal(f"{file}#row={span}")))
+    sink.add((vote_event_iri(tally.symbol), UNKG.curatedIn,
+              record_rows(file, tally.first_row, tally.last_row)))
     differences = [f"{option} {tally.counted[option]} counted, {official} official"
                    for option, official in tally.totals.items()
                    if official is not None and official != tally.counted[option]]

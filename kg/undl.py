@@ -185,13 +185,21 @@ def emit_official_record(graph: TripleSink, source: Source) -> dict[str, set[str
         graph.add((vote, URIRef("http://schema.org/option"), option))
         graph.add((state_iri(iso3), SHORTCUTS[option], vote_event_iri(symbol)))
         graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
-        graph.add((vote, UNKG.curatedIn, Literal(f"{source.display}#row={ballot.row}")))
+        graph.add((vote, UNKG.curatedIn, record_rows(source.display, ballot.row)))
         emit_row_evidence(graph, f"{source.id}/row-{ballot.row}", source, ballot.row, [vote])
     return seen
 
 
 def _option_word(option: URIRef) -> str:
     return next(word for word, (_, concept) in COUNT_CLASSES.items() if concept == option)
+
+
+def record_rows(file: str, first: int, last: int | None = None) -> Literal:
+    """Where a fact was read in a record file, for unkg:curatedIn: its row, or the rows from
+    `first` to `last`, as an RFC 7111 fragment ('FILE#row=N', 'FILE#row=N-M'; row 1 is the
+    header)."""
+    rows = str(first) if last is None or last == first else f"{first}-{last}"
+    return Literal(f"{file}#row={rows}")
 
 
 def _emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
@@ -248,7 +256,7 @@ def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], s
     graph.add((document, UNKG.outcome, UNKG.Adopted))
     if record.get("undl_link", "").strip():
         graph.add((document, RDFS.seeAlso, URIRef(record["undl_link"].strip())))
-    graph.add((document, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
+    graph.add((document, UNKG.curatedIn, record_rows(source.display, row)))
 
     graph.add((event, RDF.type, UNKG.VoteEvent))
     graph.add((event, RDFS.label, Literal(f"Recorded vote on {symbol}")))
@@ -259,7 +267,7 @@ def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], s
     graph.add((event, OPENGOV.result, UNKG.Adopted))
     if not streamed:
         graph.add((event, UNKG.rollCallComplete, Literal(True)))
-        graph.add((event, UNKG.curatedIn, Literal(f"{source.display}#row={row}")))
+        graph.add((event, UNKG.curatedIn, record_rows(source.display, row)))
     bodies = [document, event]
     for option, column in TOTAL_COLUMNS.items():
         value = record.get(column, "").strip()
