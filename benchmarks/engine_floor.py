@@ -4,8 +4,8 @@
 
 Writes the N-Triples of the GA and SC files to a temporary file (timed apart), then times
 one `Store.bulk_load` of that file (no Python in the loop; Oxigraph parses and sorts on its own
-threads) and the store's compaction, as `kg.bulk.import_files` does. One run of each (the
-full history takes about a minute); compare with the import row of benchmarks/run.py.
+threads) and the store's compaction, as `kg.pipeline.history.import_files` does. One run of
+each (the full history takes about a minute); compare with the import row of benchmarks/run.py.
 """
 
 import resource
@@ -36,7 +36,7 @@ def main(data: Path) -> None:
     sys.path.insert(0, str(ROOT))
     import pyoxigraph as ox
 
-    from kg.bulk import write_ntriples
+    from kg.pipeline.history import write_ntriples
 
     with tempfile.TemporaryDirectory(prefix="unkg-floor-") as tmp:
         nt, store_dir = Path(tmp) / "history.nt", Path(tmp) / "store"

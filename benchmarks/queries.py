@@ -11,7 +11,8 @@ import statistics
 import time
 from pathlib import Path
 
-from kg.queries import DEFAULT_STORE, EmbeddedBackend, catalogue, run
+from kg.project import DEFAULT_STORE
+from kg.query.catalogue import EmbeddedBackend, catalogue, run
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ NAIVE_STEPS = ["import", "validate", *[f"query:{name}" for name in QUERY_PARAMS]
 def fast_step(step: str, data: Path, store: Path) -> dict:
     import pyoxigraph as ox
 
-    from kg.bulk import import_files
+    from kg.pipeline.history import import_files
     if step == "import":
         import shutil
         shutil.rmtree(store, ignore_errors=True)
@@ -56,13 +56,13 @@ def fast_step(step: str, data: Path, store: Path) -> dict:
                 "rows": sum(r.rows for r in reports),
                 "tally_mismatches": sum(r.mismatch_count for r in reports)}
     if step.startswith("query:"):
-        from kg.queries import EmbeddedBackend, run, saved_query
+        from kg.query.catalogue import EmbeddedBackend, run, saved_query
         answer = run(saved_query(step.split(":", 1)[1]), QUERY_PARAMS[step.split(":", 1)[1]],
                      EmbeddedBackend(store))
         return {"rows": len(answer.rows)}
     if step == "validate":  # every shape of shapes/, compiled to SPARQL, on the store
-        from kg.shacl_compiled import validate_store
-        from kg.validate import load_ontology
+        from kg.model.ontology import load_ontology
+        from kg.validate.compiled import validate_store
         report = validate_store(ox.Store.read_only(str(store)), load_ontology())
         return {"conforms": report.conforms, "violations": len(report.violations),
                 "warnings": len(report.warnings)}
@@ -86,7 +86,7 @@ def naive_step(step: str, data: Path, nt_dir: Path) -> dict:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import XSD
 
-    from kg.bulk import write_ntriples
+    from kg.pipeline.history import write_ntriples
     graph = Graph()
     nt_files = [nt_dir / f"{name}.nt" for name in ("ga", "sc")]
     if step == "import":  # the same triples (and streamed tally check), into memory
@@ -104,7 +104,8 @@ def naive_step(step: str, data: Path, nt_dir: Path) -> dict:
         import pyshacl
         from rdflib.namespace import RDFS
 
-        from kg.validate import load_ontology, shapes_graph
+        from kg.model.ontology import load_ontology
+        from kg.validate.report import shapes_graph
         ontology = load_ontology()
         graph += ontology.triples((None, RDFS.subClassOf, None))  # type: ignore[operator]
         conforms, _, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none",
@@ -137,8 +138,8 @@ def child(stack: str, step: str, data: Path, work: Path, cap: int) -> None:
     signal.signal(signal.SIGALRM, stop)
     signal.alarm(cap)
     sys.path.insert(0, str(ROOT))
-    import kg.bulk  # noqa: F401  # imports are not the step's work
-    import kg.queries  # noqa: F401
+    import kg.pipeline.history  # noqa: F401  # imports are not the step's work
+    import kg.query.catalogue  # noqa: F401
     start, cpu = time.perf_counter(), time.process_time()
     try:
         info = (fast_step if stack == "oxigraph" else naive_step)(step, data, work)

@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from kg.validate import BUILT_GRAPH, PROJECT, load_ontology, load_rdf, shapes_graph, validate
+from kg.model.ontology import load_ontology
+from kg.project import DEFAULT_GRAPH as BUILT_GRAPH
+from kg.validate.report import load_rdf, shapes_graph, validate
+
+PROJECT = Path(__file__).resolve().parent.parent
 
 FIXTURE = PROJECT / "tests" / "fixtures" / "shapes" / "good.ttl"
 RUNS = 5

@@ -12,14 +12,14 @@ import click
 from kg.errors import CuratorError
 
 COMMANDS = {
-    "build": "kg.build:build_command",
-    "validate": "kg.validate:validate_command",
-    "query": "kg.queries:query_command",
-    "stats": "kg.store:stats_command",
-    "load": "kg.remote:load_command",
-    "serve": "kg.serve:serve_command",
+    "build": "kg.pipeline.build:build_command",
+    "validate": "kg.validate.cli:validate_command",
+    "query": "kg.query.catalogue:query_command",
+    "stats": "kg.store.embedded:stats_command",
+    "load": "kg.store.remote:load_command",
+    "serve": "kg.serve.server:serve_command",
     "analyze": "kg.analysis.cli:analyze_command",
-    "import-undl": "kg.bulk:import_undl_command",
+    "import-undl": "kg.pipeline.history:import_undl_command",
 }
 
 

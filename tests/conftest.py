@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import BuildResult, build
+from kg.pipeline.build import BuildResult, build
 
 pytest_plugins = ["tests.servers"]  # real Oxigraph, Virtuoso and `kg serve` servers
 

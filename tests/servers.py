@@ -21,9 +21,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kg.namespaces import canonical_symbol, symbol_slug
-from kg.release import new_release, publish
-from kg.store import load_store
+from kg.model.iris import canonical_symbol, symbol_slug
+from kg.store.embedded import load_store
+from kg.store.release import new_release, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent

@@ -2,7 +2,7 @@
 """One bad graph per shape and SPARQL constraint: good.ttl changed by a SPARQL Update.
 
 Each case names the results it must produce, as (shape or constraint, focus node) pairs, in the
-short forms kg.validate prints. Shared by tests/test_shapes.py (pyshacl) and the second engine.
+short forms kg.validate.report prints. Shared by tests/test_shapes.py (pyshacl) and the second engine.
 """
 
 from __future__ import annotations

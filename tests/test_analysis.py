@@ -36,10 +36,10 @@ from kg.analysis.votes import (
     statement_graph,
     vote_matrix,
 )
-from kg.build import BuildResult
 from kg.errors import CuratorError
-from kg.namespaces import UNKG
-from kg.store import open_store
+from kg.model.namespaces import UNKG
+from kg.pipeline.build import BuildResult
+from kg.store.embedded import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 THREE_VOTES = "A/RES/ES-11/7,A/RES/ES-11/8,S/RES/2774 (2025)"

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.build import BuildResult
-from kg.export import EXPORTS
-from kg.namespaces import DCTERMS, OA, OPENGOV, PROV, RDF, SCHEMA, UNKG
+from kg.model.namespaces import DCTERMS, OA, OPENGOV, PROV, RDF, SCHEMA, UNKG
+from kg.pipeline.build import BuildResult
+from kg.store.export import EXPORTS
 
 FACT_CLASSES = (UNKG.Resolution, UNKG.Amendment, UNKG.VoteEvent, UNKG.Vote, UNKG.Claim,
                 UNKG.Statement, UNKG.Event, UNKG.VotingRule)

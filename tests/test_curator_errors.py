@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.export import EXPORTS
+from kg.store.export import EXPORTS
 from tests.conftest import copy_project
 
 GA_CSV = "sources/official-record/ga_voting_2025-02-24.csv"

@@ -1,4 +1,5 @@
-"""The bulk importer (kg/bulk.py): the official extract, a generated history, malformed rows.
+"""The bulk importer (kg/pipeline/history.py): the official extract, a generated history,
+malformed rows.
 
 Memory staying flat as rows grow is measured in benchmarks/run.py (peak RSS of the import step
 at each scale, in benchmarks/RESULTS.md), not here.
@@ -16,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.analysis.alignment import agreement_counts
 from kg.analysis.votes import select_vote_events, vote_matrix
-from kg.bulk import import_files, store_tally_mismatches, write_ntriples
 from kg.errors import CuratorError
-from kg.namespaces import ID, SKOS, UNKG
-from kg.queries import EmbeddedBackend, run, saved_query
-from kg.shacl_compiled import validate_store
-from kg.validate import load_ontology
+from kg.model.namespaces import ID, SKOS, UNKG
+from kg.model.ontology import load_ontology
+from kg.pipeline.history import import_files, store_tally_mismatches, write_ntriples
+from kg.query.catalogue import EmbeddedBackend, run, saved_query
+from kg.validate.compiled import validate_store
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "sources" / "official-record"
@@ -153,7 +154,8 @@ def test_command_reports_and_strict_exits_cleanly(tmp_path: Path) -> None:
 
 def test_streamed_load_is_the_written_triples(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.bulk.LOAD_CHUNK_CHARS", 2_000)  # many chunks, loaded while read
+    # many chunks, loaded while read
+    monkeypatch.setattr("kg.pipeline.history.LOAD_CHUNK_CHARS", 2_000)
     import_files([FIXTURE], tmp_path / "store")
     text, _ = ntriples(FIXTURE)
     expected = {str(quad.triple) for quad in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}

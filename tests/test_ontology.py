@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg.namespaces import OA, OPENGOV, PREFIXES, PROV, SCHEMA, UNKG
+from kg.model.namespaces import OA, OPENGOV, PREFIXES, PROV, SCHEMA, UNKG
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "unkg.ttl"

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.build import BuildResult
 from kg.errors import CuratorError
-from kg.queries import (
+from kg.pipeline.build import BuildResult
+from kg.query.catalogue import (
     EmbeddedBackend,
     RemoteBackend,
     Resolver,

@@ -1,6 +1,6 @@
 """Quote matching: tolerant of typography, exact in the characters it records."""
 
-from kg.quotes import FoldedText, fold
+from kg.ingest.quotes import FoldedText, fold
 
 ARTICLE = (
     "The Kremlin on Tuesday <u>praised</u> what it called Washington’s “balanced position”.\n\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import requests
 
 from kg.errors import CuratorError
-from kg.queries import Backend, EmbeddedBackend, RemoteBackend, SavedQuery, catalogue, run
-from kg.remote import graph_iri_for, store_as_ntriples
+from kg.query.catalogue import Backend, EmbeddedBackend, RemoteBackend, SavedQuery, catalogue, run
+from kg.store.remote import graph_iri_for, store_as_ntriples
 from tests.servers import BuiltGraph, Endpoint, free_port, kg_executable, oxigraph_server
 
 SECRET = "s3cret-token-never-printed"

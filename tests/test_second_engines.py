@@ -1,7 +1,7 @@
 """The shapes' verdicts do not depend on one engine.
 
-kg.validate runs the core shapes in pyshacl and the SPARQL constraints in Oxigraph
-(kg/shacl_sparql.py). Two cross-checks, on the good fixture and every bad case:
+kg.validate.report runs the core shapes in pyshacl and the SPARQL constraints in Oxigraph
+(kg/validate/sparql.py). Two cross-checks, on the good fixture and every bad case:
 - the SPARQL constraints give the same results as pyshacl running them itself
   (rdflib's SPARQL engine, per focus node, as SHACL specifies);
 - the core shapes give the same violating focus nodes in a second, independent
@@ -20,8 +20,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg.shacl_sparql import without_sparql
-from kg.validate import _short, shapes_graph, validate
+from kg.validate.report import _short, shapes_graph, validate
+from kg.validate.sparql import without_sparql
 from tests.shape_cases import CASES, CONFORMING, GOOD, Case
 
 SHACL_JS = Path(__file__).parent / "shacl_js"

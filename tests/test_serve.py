@@ -12,7 +12,7 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
-from kg.store import open_store
+from kg.store.embedded import open_store
 from tests.servers import BuiltGraph, kg_executable, kg_serve
 
 ID = "https://w3id.org/unkg/id/"

@@ -1,7 +1,8 @@
-"""The shapes compiled to SPARQL (kg/shacl_compiled.py) give pyshacl's verdicts, on a store.
+"""The shapes compiled to SPARQL (kg/validate/compiled.py) give pyshacl's verdicts, on a store.
 
 Each graph goes into an in-memory Oxigraph store with the ontology's class hierarchy, as
-kg.validate adds it, and the (shape, focus, severity) results must equal kg.validate's.
+kg.validate.report adds it, and the (shape, focus, severity) results must equal
+kg.validate.report's.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from click.testing import CliRunner
 from rdflib import Graph, Node
 from rdflib.namespace import RDFS, SH
 
-from kg.shacl_compiled import UnsupportedShape, compile_shapes, validate_store
-from kg.shacl_sparql import Hierarchy
-from kg.validate import ValidationReport, load_ontology, validate, validate_command
+from kg.model.ontology import load_ontology
+from kg.validate.cli import validate_command
+from kg.validate.compiled import UnsupportedShape, compile_shapes, validate_store
+from kg.validate.report import ValidationReport, validate
+from kg.validate.sparql import Hierarchy
 from tests.shape_cases import CASES, CONFORMING, GOOD, MISTAKES, Case, mistake_graph
 
 ONTOLOGY = load_ontology()

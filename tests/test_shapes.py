@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from kg.validate import ValidationReport, load_ontology, shapes_graph, validate, validate_command
+from kg.model.ontology import load_ontology
+from kg.validate.cli import validate_command
+from kg.validate.report import ValidationReport, shapes_graph, validate
 from tests.shape_cases import (
     BULK_BALLOT,
     CASES,

@@ -23,7 +23,8 @@ from kg.analysis.alignment import (
 )
 from kg.analysis.rdf import derived_graph
 from kg.analysis.votes import VoteMatrix, select_vote_events, vote_matrix
-from kg.store import open_store
+from kg.project import DEFAULT_STORE
+from kg.store.embedded import open_store
 
 NETWORK_PNG = "alignment-network.png"
 HEATMAP_PNG = "agreement-heatmap.png"
@@ -104,7 +105,7 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
 
 @click.command("analyze")
 @click.option("--store", "store_path", type=click.Path(path_type=Path),
-              default=Path("build/store"), show_default=True, help="The embedded store.")
+              default=DEFAULT_STORE, show_default=True, help="The embedded store.")
 @click.option("--votes", default="all", show_default=True,
               help="all, ga, sc, or vote events by symbol/IRI separated by commas "
                    "(e.g. 'A/RES/ES-11/7,S/RES/2774 (2025)').")

@@ -14,13 +14,15 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.analysis.alignment import AGREEMENT_RULE, ALGORITHM, RESOLUTION, SEED
 from kg.analysis.votes import VoteMatrix
-from kg.export import bind_prefixes
-from kg.namespaces import DCTERMS, ID, ORG, PROV, RDF, RDFS, UNKG, XSD
+from kg.model import iris
+from kg.model.iris import part_iri, state_iri
+from kg.model.namespaces import DCTERMS, ORG, PROV, RDF, RDFS, UNKG, XSD
+from kg.store.export import bind_prefixes
 
 
 def analysis_iri(matrix: VoteMatrix, seed: int = SEED) -> URIRef:
     inputs = "\n".join([ALGORITHM, str(seed), str(RESOLUTION), *(e.iri for e in matrix.events)])
-    return ID[f"analysis/alignment-{hashlib.sha256(inputs.encode()).hexdigest()[:12]}"]
+    return iris.analysis_iri(hashlib.sha256(inputs.encode()).hexdigest()[:12])
 
 
 def derived_graph(matrix: VoteMatrix, blocs: Sequence[Sequence[str]],
@@ -43,14 +45,14 @@ def derived_graph(matrix: VoteMatrix, blocs: Sequence[Sequence[str]],
         graph.add((activity, PROV.used, URIRef(event.iri)))
     point_of = dict(zip(matrix.states, points, strict=True))
     for number, members in enumerate(blocs, start=1):
-        bloc = URIRef(f"{activity}/bloc/{number}")
+        bloc = part_iri(activity, f"bloc/{number}")
         graph.add((bloc, RDF.type, UNKG.DerivedBloc))
         graph.add((bloc, RDFS.label, Literal(f"Voting bloc {number} ({len(members)} states) "
                                              f"found by Louvain (seed {seed}) on {votes}")))
         graph.add((bloc, PROV.wasGeneratedBy, activity))
         for iso3 in members:
-            state = ID[f"state/{iso3}"]
-            membership = URIRef(f"{activity}/membership/{iso3}")
+            state = state_iri(iso3)
+            membership = part_iri(activity, f"membership/{iso3}")
             graph.add((bloc, ORG.hasMember, state))
             graph.add((membership, RDF.type, UNKG.DerivedMembership))
             graph.add((membership, RDFS.label, Literal(f"{iso3} in voting bloc {number}")))

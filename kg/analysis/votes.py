@@ -10,8 +10,9 @@ import numpy as np
 import pyoxigraph as ox
 
 from kg.errors import CuratorError
-from kg.namespaces import ID, PREFIXES, symbol_slug
-from kg.undl import SHORTCUTS
+from kg.model.iris import GENERAL_ASSEMBLY, SECURITY_COUNCIL, vote_event_iri
+from kg.model.namespaces import PREFIXES
+from kg.model.vocabulary import SHORTCUTS
 
 # Codes of the vote matrix. Positive codes are the options of a state that took part.
 NOT_A_MEMBER = -1  # no ballot: the state does not sit in the body that voted
@@ -20,7 +21,7 @@ YES, NO, ABSTAIN = 1, 2, 3
 OPTION_CODES = {"Yes": YES, "No": NO, "Abstain": ABSTAIN, "NonVoting": NON_VOTING}
 CODE_WORDS = {NOT_A_MEMBER: "", NON_VOTING: "non-voting", YES: "yes", NO: "no",
               ABSTAIN: "abstain"}
-BODIES = {"ga": ID["org/un-general-assembly"], "sc": ID["org/un-security-council"]}
+BODIES = {"ga": GENERAL_ASSEMBLY, "sc": SECURITY_COUNCIL}
 READ_THREADS = 2
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -38,9 +39,9 @@ SELECT ?event ?body ?date ?label WHERE {
 
 # One query per option over the derived shortcuts (state -> vote event), grouped by state:
 # reading each ballot's event, voter and option instead took 50 s on the whole voting history
-# (800,000 ballots), this about 2 s on a compacted store (kg.bulk.import_files). What costs is
-# spelling out each event's IRI (a string lookup per ballot), not the scan. The grouping
-# leaves one row per state.
+# (800,000 ballots), this about 2 s on a compacted store (kg.pipeline.history.import_files).
+# What costs is spelling out each event's IRI (a string lookup per ballot), not the scan.
+# The grouping leaves one row per state.
 _EVENTS_BY_STATE = _PROLOGUE + """
 SELECT ?state (GROUP_CONCAT(STR(?event); separator=" ") AS ?events) WHERE {{
   ?state <{shortcut}> ?event .
@@ -108,7 +109,7 @@ def resolve_vote_event(token: str) -> str:
     token = token.strip()
     if token.startswith(("http://", "https://")):
         return token
-    return str(ID[f"vote-event/{symbol_slug(token)}"])
+    return str(vote_event_iri(token))
 
 
 def _value(term: ox.NamedNode | ox.Literal | None) -> str:

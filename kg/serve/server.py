@@ -29,6 +29,7 @@ import click
 import pyoxigraph as ox
 
 from kg.errors import CuratorError
+from kg.project import DEFAULT_STORE
 
 STATIC = Path(__file__).resolve().parent / "static"
 ID_BASE = "https://w3id.org/unkg/id/"
@@ -403,7 +404,7 @@ class Handler(BaseHTTPRequestHandler):
     # ---- saved queries, for the page
 
     def _catalogue(self) -> None:
-        from kg.queries import catalogue
+        from kg.query.catalogue import catalogue
 
         listed = [{"name": q.name, "title": q.title, "question": q.question, "text": q.text,
                    "params": [{"name": p.name, "type": p.type, "default": p.default,
@@ -412,7 +413,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, "application/json", json.dumps(listed).encode())
 
     def _saved(self, name: str, params: dict[str, list[str]]) -> None:
-        from kg.queries import run, saved_query
+        from kg.query.catalogue import run, saved_query
 
         query = saved_query(name)
         given = {key: values[-1] for key, values in params.items() if values and values[-1]}
@@ -455,13 +456,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class PoolBackend:
-    """kg.queries' Backend over the worker pool, so saved queries get the timeout too."""
+    """kg.query.catalogue' Backend over the worker pool, so saved queries get the timeout too."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def select(self, query: str, bindings: dict) -> ox.QuerySolutions | bool:
-        from kg.queries import inline_terms
+        from kg.query.catalogue import inline_terms
 
         text = inline_terms(query, bindings)
         job = Job("query", text, "application/sparql-results+json", self.settings.limit)
@@ -525,7 +526,7 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
 
 def make_server(store: Path, host: str, port: int, *, timeout: float, limit: int,
                 write_token: str | None, workers: int) -> ThreadingHTTPServer:
-    from kg.namespaces import PREFIXES
+    from kg.model.namespaces import PREFIXES
 
     if not store.exists():
         raise CuratorError(f"no store at {store}: run `kg build` first")
@@ -540,7 +541,7 @@ def make_server(store: Path, host: str, port: int, *, timeout: float, limit: int
 
 
 @click.command("serve")
-@click.option("--store", type=click.Path(path_type=Path), default=Path("build/store"),
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="The embedded store `kg build` filled.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (the default is reachable from this machine only).")

@@ -14,7 +14,7 @@ once per event (a second row is skipped and reported). A ballot's evidence, sour
 and rows are its vote event's (unkgsh:BallotFactShape): a row reference per ballot
 was a sixth of the triples, and a quarter of the import's time.
 
-Each ballot also gets its derived shortcut (kg.undl.SHORTCUTS), as in the shipped build.
+Each ballot also gets its derived shortcut (kg.emit.record.SHORTCUTS), as in the shipped build.
 """
 
 import csv
@@ -33,15 +33,9 @@ import click
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from kg.errors import CuratorError
-from kg.namespaces import OPENGOV, RDF, SCHEMA, SKOS, UNKG, canonical_symbol
-from kg.sources import Source, emit_source
-from kg.triples import Triple
-from kg.undl import (
-    OPTIONS,
+from kg.emit.record import (
     REQUIRED_COLUMNS,
     SC,
-    SHORTCUTS,
     TOTAL_COLUMNS,
     body_of,
     canonical_columns,
@@ -49,14 +43,15 @@ from kg.undl import (
     emit_resolution,
     emit_state,
     record_rows,
-    state_iri,
-    vote_event_iri,
-    vote_iri,
 )
+from kg.emit.sink import Triple
+from kg.errors import CuratorError
+from kg.ingest.sources import Source, emit_source
+from kg.model.iris import canonical_symbol, state_iri, vote_event_iri, vote_iri
+from kg.model.namespaces import OPENGOV, RDF, SCHEMA, SKOS, UNKG
+from kg.model.vocabulary import OPTION_KEYS, OPTIONS, SHORTCUTS
+from kg.project import DEFAULT_PROJECT, DEFAULT_STORE
 
-OPTION_KEYS = {UNKG.Yes: "yes", UNKG.No: "no", UNKG.Abstain: "abstain",
-               UNKG.NonVoting: "non-voting"}
-PROJECT = Path(__file__).resolve().parent.parent
 # Characters of N-Triples per bulk_load call (about 100,000 triples): one call of the whole
 # history peaked at 1.6 GB; in chunks the memory stays flat, and the load is no slower.
 LOAD_CHUNK_CHARS = 12_000_000
@@ -168,10 +163,10 @@ def file_source(path: Path, body: str) -> Source:
             "title": f"UN Digital Library {organ} voting data ({path.name})",
             "publisher": "United Nations Dag Hammarskjöld Library (UN Digital Library)",
             "date": None, "url": f"https://digitallibrary.un.org/record/{record}"}
-    # The project's own files are named from its root, as in `kg build`; a user's file, wherever
-    # it lies, by its absolute path.
-    shown = path.resolve()
-    display = shown.relative_to(PROJECT) if shown.is_relative_to(PROJECT / "sources") else shown
+    # The project's own files are named from its root (the current folder), as in `kg build`; a
+    # user's file, wherever it lies, by its absolute path.
+    shown, project = path.resolve(), DEFAULT_PROJECT.resolve()
+    display = shown.relative_to(project) if shown.is_relative_to(project / "sources") else shown
     return Source(meta["id"], path, display.as_posix(), meta)
 
 
@@ -311,7 +306,7 @@ def _columns(path: Path) -> list[str]:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise CuratorError(f"missing column(s) {', '.join(missing)}; is this a UN Digital Library "
-                           "voting file? (other spellings known: see kg.undl.COLUMN_ALIASES)",
+                           "voting file? (known spellings: kg.emit.record.COLUMN_ALIASES)",
                            file=path.as_posix(), record="row 1")
     return columns
 
@@ -498,7 +493,7 @@ def store_tally_mismatches(store: ox.Store) -> list[str]:
 @click.option("--body", type=click.Choice(["ga", "sc"]), default=None,
               help="General Assembly or Security Council layout [default: from the header].")
 @click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build/store"), show_default=True,
+              default=DEFAULT_STORE, show_default=True,
               help="The Oxigraph store to add to (created if missing).")
 @click.option("--strict", is_flag=True,
               help="Stop at the first malformed row instead of skipping it.")

@@ -15,13 +15,22 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
+from kg.emit.evidence import emit_quote_evidence
+from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
-from kg.evidence import emit_quote_evidence
-from kg.namespaces import DCTERMS, ID, OPENGOV, ORG, RDF, RDFS, SCHEMA, SKOS, UNKG, XSD
-from kg.sources import Source
-from kg.triples import TripleSink
-from kg.undl import BODIES, count_iri, document_iri, state_iri, vote_event_iri, vote_iri
-from kg.yamlio import LINE, read_yaml
+from kg.ingest.sources import Source
+from kg.ingest.yamlio import LINE, read_yaml
+from kg.model.iris import (
+    claim_iri,
+    count_iri,
+    document_iri,
+    entity_iri,
+    state_iri,
+    vote_event_iri,
+    vote_iri,
+)
+from kg.model.namespaces import DCTERMS, OPENGOV, ORG, RDF, RDFS, SCHEMA, SKOS, UNKG, XSD
+from kg.model.vocabulary import BODIES
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COMMON = {"id", "kind", "evidence", "note"}
@@ -125,13 +134,13 @@ class Facts:
                 symbol = str(record.data["symbol"])
                 self.refs[f"doc:{symbol}"] = document_iri(symbol)
             elif record.kind == "amendment":
-                self.refs[f"amendment:{record.id}"] = ID[f"amendment/{record.id}"]
+                self.refs[f"amendment:{record.id}"] = entity_iri("amendment", record.id)
             elif record.kind == "vote-event":
                 self.vote_events[record.id] = vote_event_iri(record.id)
             elif prefix in REF_KINDS:
-                self.refs[f"{prefix}:{record.id}"] = ID[f"{prefix}/{record.id}"]
+                self.refs[f"{prefix}:{record.id}"] = entity_iri(prefix, record.id)
                 if record.data.get("name"):
-                    self.names[ID[f"{prefix}/{record.id}"]] = str(record.data["name"])
+                    self.names[entity_iri(prefix, record.id)] = str(record.data["name"])
 
     def _check_fields(self, record: Record) -> None:
         if not isinstance(record.data, dict):
@@ -243,7 +252,7 @@ class Facts:
 
     def _actor(self, graph: TripleSink, record: Record) -> list[URIRef]:
         prefix, cls, field, link, kinds = ACTORS[record.kind]
-        iri = self._labelled(graph, ID[f"{prefix}/{record.id}"], cls, record,
+        iri = self._labelled(graph, entity_iri(prefix, record.id), cls, record,
                              record.data["name"])
         for target in self.refs_of(record, field, kinds):
             graph.add((iri, link, target))
@@ -268,7 +277,7 @@ class Facts:
 
     def _amendment(self, graph: TripleSink, record: Record) -> list[URIRef]:
         data = record.data
-        iri = ID[f"amendment/{record.id}"]
+        iri = entity_iri("amendment", record.id)
         graph.add((iri, RDF.type, UNKG.Amendment))
         graph.add((iri, RDFS.label, Literal(str(data.get("name") or f"Amendment {record.id}"))))
         graph.add((iri, RDFS.comment, Literal(str(data["description"]))))
@@ -311,7 +320,7 @@ class Facts:
 
     def _voting_rule(self, graph: TripleSink, record: Record) -> list[URIRef]:
         data = record.data
-        iri = ID[f"rule/{record.id}"]
+        iri = entity_iri("rule", record.id)
         graph.add((iri, RDF.type, UNKG.VotingRule))
         graph.add((iri, RDFS.label, Literal(f"Voting rule {record.id}")))
         graph.add((iri, RDFS.comment, Literal(str(data["description"]))))
@@ -329,7 +338,7 @@ class Facts:
         key = (subject, predicate, obj)
         if key in self.claims:
             return self.claims[key]  # sources that agree share one claim node
-        iri = ID[f"claim/{record.id}/{part}" if part else f"claim/{record.id}"]
+        iri = claim_iri(record.id, part)
         self.claims[key] = iri
         graph.add((iri, RDF.type, UNKG.Claim))
         graph.add((iri, RDF.subject, subject))
@@ -392,7 +401,7 @@ class Facts:
 
     def _statement(self, graph: TripleSink, record: Record) -> list[URIRef]:
         data = record.data
-        iri = ID[f"statement/{record.id}"]
+        iri = entity_iri("statement", record.id)
         speaker = self.ref(record, data["speaker"])
         graph.add((iri, RDF.type, UNKG.Statement))
         graph.add((iri, SCHEMA.creator, speaker))
@@ -444,7 +453,7 @@ class Facts:
 
     def _event(self, graph: TripleSink, record: Record) -> list[URIRef]:
         data = record.data
-        iri = ID[f"event/{record.id}"]
+        iri = entity_iri("event", record.id)
         graph.add((iri, RDF.type, UNKG.Event))
         graph.add((iri, RDFS.label, Literal(str(data.get("name") or data["description"]))))
         graph.add((iri, SCHEMA.description, Literal(str(data["description"]))))

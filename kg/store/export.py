@@ -11,7 +11,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 
-from kg.namespaces import PREFIXES
+from kg.model.namespaces import PREFIXES
 
 DATA_GRAPH = URIRef("https://w3id.org/unkg/graph/data")
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/unkg/graph/ontology")

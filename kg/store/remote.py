@@ -19,10 +19,10 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from kg.errors import CuratorError
-from kg.store import open_store
+from kg.project import DEFAULT_STORE
+from kg.store.embedded import open_store
 
 GRAPH_BASE = "https://w3id.org/unkg/graph/"
-DEFAULT_STORE = Path("build/store")
 # Retried with backoff: only requests that may safely be repeated.
 IDEMPOTENT = frozenset({"GET", "PUT", "HEAD"})
 TRANSIENT_STATUSES = (502, 503, 504)

@@ -2,7 +2,7 @@
 
 Data flows one way. Nothing is written where users look until the graph has
 been built and validated and every export and the store are complete; then one
-rename publishes them together (see kg.release).
+rename publishes them together (see kg.store.release).
 """
 
 from collections import Counter
@@ -12,17 +12,17 @@ from pathlib import Path
 import click
 from rdflib import Graph, URIRef
 
+from kg.emit.facts import Facts
+from kg.emit.record import emit_bodies, emit_official_record
 from kg.errors import CuratorError
-from kg.export import EXPORTS, bind_prefixes, write_exports
-from kg.facts import Facts
-from kg.namespaces import OA, RDF, UNKG
-from kg.release import discard, new_release, publish
-from kg.sources import emit_source, load_sources
-from kg.store import load_store
-from kg.undl import emit_bodies, emit_official_record
+from kg.ingest.sources import emit_source, load_sources
+from kg.model.namespaces import OA, RDF, UNKG
+from kg.model.ontology import load_ontology
+from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file, ontology_file
+from kg.store.embedded import load_store
+from kg.store.export import EXPORTS, bind_prefixes, write_exports
+from kg.store.release import discard, new_release, publish
 
-ONTOLOGY = Path("ontology/unkg.ttl")
-CONTEXT = Path("ontology/context.jsonld")
 STORE = "store"
 FACT_CLASSES = (UNKG.Claim, UNKG.Statement, UNKG.Event)
 
@@ -31,21 +31,14 @@ FACT_CLASSES = (UNKG.Claim, UNKG.Statement, UNKG.Event)
 class BuildResult:
     graph: Graph
     ontology: Graph
+    project: Path
     release: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
 
-def load_ontology(root: Path) -> Graph:
-    path = root / ONTOLOGY
-    try:
-        return Graph().parse(path, format="turtle")
-    except Exception as err:  # rdflib raises several parser exception types
-        raise CuratorError(f"the ontology does not parse: {err}", file=str(ONTOLOGY)) from None
-
-
 def build_graph(root: Path) -> BuildResult:
     """Everything the project's data says, as one RDF graph (not yet validated)."""
-    ontology = load_ontology(root)
+    ontology = load_ontology()
     sources = load_sources(root)
     graph = Graph()
     bind_prefixes(graph)
@@ -55,14 +48,16 @@ def build_graph(root: Path) -> BuildResult:
         if source.is_table:
             emit_official_record(graph, source)
     Facts(root, sources, graph, ontology).emit(graph)
-    return BuildResult(graph, ontology)
+    return BuildResult(graph, ontology, root)
 
 
 def validate_graph(result: BuildResult) -> None:
     """Validation is part of the build: an invalid graph is never exported or loaded."""
-    from kg.validate import validate  # the shapes' module; imported here to keep start-up fast
+    from kg.validate.report import (
+        validate,  # the shapes' module; imported here to keep start-up fast
+    )
 
-    report = validate(result.graph, result.ontology)
+    report = validate(result.graph, result.ontology, project=result.project)
     if not report.conforms:
         raise CuratorError("the graph does not pass validation; nothing was written.\n"
                            + report.text())
@@ -74,8 +69,8 @@ def build(root: Path, out_dir: Path) -> BuildResult:
     validate_graph(result)
     release = new_release(out_dir)
     try:
-        files = write_exports(result.graph, result.ontology, root / CONTEXT, release)
-        load_store([files[EXPORTS.index("unkg.nt")], root / ONTOLOGY], release / STORE)
+        files = write_exports(result.graph, result.ontology, context_file(), release)
+        load_store([files[EXPORTS.index("unkg.nt")], ontology_file()], release / STORE)
     except BaseException:
         discard(release)
         raise
@@ -112,9 +107,10 @@ def single_source_facts(graph: Graph) -> list[URIRef]:
 
 
 @click.command("build")
-@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder holding sources/, facts/, ontology/ and shapes/.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_PROJECT, show_default=True,
+              help="Folder holding sources/ and facts/ (and its own shapes/ and queries/, if any).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
               show_default=True, help="Where the exports and the embedded store go.")
 def build_command(project: Path, out: Path) -> None:
     """Build the graph from the shipped data, validate it, export it and load the store."""

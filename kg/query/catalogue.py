@@ -33,11 +33,11 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import CuratorError
-from kg.namespaces import PREFIXES, canonical_symbol, symbol_slug
-from kg.store import open_store
+from kg.model.iris import canonical_symbol, symbol_slug
+from kg.model.namespaces import PREFIXES
+from kg.project import DEFAULT_STORE, query_files
+from kg.store.embedded import open_store
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-DEFAULT_STORE = Path("build/store")
 PARAM_TYPES = ("state", "document", "vote-event", "person", "actor", "iri", "string", "date",
                "integer")
 NO_DEFAULT = "none"  # `default: none`: the variable stays unbound, i.e. matches anything
@@ -115,18 +115,19 @@ def parse_query_file(path: Path, name: str | None = None) -> SavedQuery:
         params=tuple(params), examples=tuple(fields["example"]), notes=tuple(fields["note"]))
 
 
-def catalogue(root: Path = QUERIES_DIR) -> dict[str, SavedQuery]:
-    """Every saved query under root, by file stem (names are unique across folders)."""
+def catalogue(project: Path | None = None) -> dict[str, SavedQuery]:
+    """Every saved query, packaged and the project's own, by file stem (names are unique)."""
     queries: dict[str, SavedQuery] = {}
-    for path in sorted(root.rglob("*.rq")):
-        if path.stem in queries:
-            raise CuratorError(f"two saved queries are named {path.stem}", file=str(path))
-        queries[path.stem] = parse_query_file(path)
+    for path in query_files(project):
+        stem = path.name.removesuffix(".rq")
+        if stem in queries:
+            raise CuratorError(f"two saved queries are named {stem}", file=str(path))
+        queries[stem] = parse_query_file(path)  # type: ignore[arg-type]
     return queries
 
 
-def saved_query(name: str, root: Path = QUERIES_DIR) -> SavedQuery:
-    queries = catalogue(root)
+def saved_query(name: str, project: Path | None = None) -> SavedQuery:
+    queries = catalogue(project)
     if name not in queries:
         raise CuratorError(f"no saved query named {name!r}{_did_you_mean(name, queries)}; "
                            "`kg query --list` shows them all")

@@ -9,9 +9,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import CuratorError
-from kg.namespaces import DCTERMS, ID, PROV, RDF, RDFS, SCHEMA, UNKG, XSD
-from kg.quotes import FoldedText
-from kg.yamlio import read_yaml
+from kg.ingest.quotes import FoldedText
+from kg.ingest.yamlio import read_yaml
+from kg.model.iris import source_iri
+from kg.model.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, UNKG, XSD
 
 TEXT_SUFFIXES = (".txt", ".csv", ".md")
 REQUIRED = ("id", "title", "publisher", "date", "url", "sha256")
@@ -33,7 +34,7 @@ class Source:
 
     @property
     def iri(self) -> URIRef:
-        return ID[f"source/{self.id}"]
+        return source_iri(self.id)
 
     @property
     def is_table(self) -> bool:

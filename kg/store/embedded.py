@@ -8,6 +8,7 @@ import click
 import pyoxigraph as ox
 
 from kg.errors import CuratorError
+from kg.project import DEFAULT_STORE
 
 
 def load_store(rdf_files: Iterable[Path], store_dir: Path) -> None:
@@ -70,7 +71,7 @@ def stats_text(stats: StoreStats) -> str:
 
 
 def _short(iri: str) -> str:
-    from kg.namespaces import PREFIXES  # rdflib is slow to import; only this command needs it
+    from kg.model.namespaces import PREFIXES  # rdflib is slow to import; only this command needs it
 
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
         if iri.startswith(str(namespace)):
@@ -79,7 +80,7 @@ def _short(iri: str) -> str:
 
 
 @click.command("stats")
-@click.option("--store", "path", type=click.Path(path_type=Path), default=Path("build/store"),
+@click.option("--store", "path", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="The embedded store `kg build` filled.")
 def stats_command(path: Path) -> None:
     """What is in the embedded store: triples, instances by class, named graphs."""

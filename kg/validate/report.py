@@ -1,6 +1,6 @@
 """SHACL validation of the graph against shapes/*.ttl, with a report a curator can act on.
 
-Engines: pyshacl for the core constraints, Oxigraph for the SPARQL ones (kg/shacl_sparql.py),
+Engines: pyshacl for the core constraints, Oxigraph for the SPARQL ones (kg/validate/sparql.py),
 inference "none". The shapes name the classes the build asserts (docs/MODEL.md)
 and SHACL itself follows rdfs:subClassOf for targets and sh:class, so only the ontology's class
 hierarchy is added to (a copy of) the data. RDFS inference would add every schema:/prov:/org:
@@ -10,13 +10,11 @@ superclass triple and slow validation for no extra check.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-import click
 import pyshacl
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.compare import to_canonical_graph
@@ -24,14 +22,10 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.util import guess_format
 
 from kg.errors import CuratorError
-from kg.namespaces import OA, OPENGOV, PREFIXES, UNKG
-from kg.shacl_sparql import check as check_sparql
-from kg.shacl_sparql import without_sparql
-
-PROJECT = Path(__file__).resolve().parent.parent
-SHAPES_DIR = PROJECT / "shapes"
-ONTOLOGY_DIR = PROJECT / "ontology"
-BUILT_GRAPH = PROJECT / "build" / "unkg.ttl"
+from kg.model.namespaces import OA, OPENGOV, PREFIXES, UNKG
+from kg.project import shape_files
+from kg.validate.sparql import check as check_sparql
+from kg.validate.sparql import without_sparql
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -59,7 +53,7 @@ class ValidationReport:
     results: list[ValidationResult]
     graph: Graph  # the standard sh:ValidationReport graph
     # (severity, shape) -> results found but not listed: a store validated in place lists the
-    # first few of each constraint (kg/shacl_compiled.py); empty when every result is listed.
+    # first few of each constraint (kg/validate/compiled.py); empty when every result is listed.
     omitted: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
@@ -115,16 +109,21 @@ class ValidationReport:
 
 
 @cache
-def shapes_graph() -> Graph:
-    """All shapes of shapes/*.ttl, parsed once per process."""
+def shapes_graph(project: Path | None = None) -> Graph:
+    """Every shape (packaged, then the project's own), parsed once per process and project."""
     graph = Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        graph.parse(path, format="turtle")
+    for resource in shape_files(project):
+        try:
+            graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+        except Exception as err:  # rdflib raises several parser exception types
+            raise CuratorError(f"the shapes do not parse: {err}", file=str(resource)) from None
     return graph
 
 
-def validate(data: Graph, ontology: Graph | None = None) -> ValidationReport:
-    """Validate `data` against every shape in shapes/; `ontology` supplies the class hierarchy."""
+def validate(data: Graph, ontology: Graph | None = None, *,
+             project: Path | None = None) -> ValidationReport:
+    """Validate `data` against every shape (packaged, and the project's own); `ontology`
+    supplies the class hierarchy."""
     if ontology is not None:
         # Only the class hierarchy matters to SHACL (targets, sh:class). pyshacl's ont_graph
         # mixes the whole ontology into a clone and ran 100x slower on the fixtures.
@@ -135,7 +134,7 @@ def validate(data: Graph, ontology: Graph | None = None) -> ValidationReport:
     # Core constraints run in pyshacl; the SPARQL ones, one query each, in Oxigraph.
     _, report_graph, _ = pyshacl.validate(
         graph,
-        shacl_graph=without_sparql(shapes_graph()),
+        shacl_graph=without_sparql(shapes_graph(project)),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
@@ -143,7 +142,7 @@ def validate(data: Graph, ontology: Graph | None = None) -> ValidationReport:
         advanced=False,
     )
     report_node = report_graph.value(predicate=RDF.type, object=SH.ValidationReport)
-    check_sparql(graph, shapes_graph(), report_graph, report_node)
+    check_sparql(graph, shapes_graph(project), report_graph, report_node)
     nodes = report_graph.subjects(RDF.type, SH.ValidationResult)
     results = sorted((_result(report_graph, node, data) for node in nodes), key=_order)
     conforms = not any(r.severity == "Violation" for r in results)
@@ -206,7 +205,7 @@ def _short(node: Node | None) -> str:
 
 # How a result names its record, over any graph: `objects(node, predicate)` and
 # `subjects(predicate, node)` are the only reads (an rdflib Graph here, a store in
-# kg/shacl_compiled.py).
+# kg/validate/compiled.py).
 Objects = Callable[[Node, URIRef], Iterable[Node]]
 Subjects = Callable[[URIRef, Node], Iterable[Node]]
 
@@ -258,51 +257,3 @@ def load_rdf(paths: Iterable[Path]) -> Graph:
         except Exception as error:  # rdflib raises many parser-specific types
             raise CuratorError(f"cannot read it as {fmt}: {error}", file=str(path)) from None
     return graph
-
-
-def load_ontology() -> Graph | None:
-    paths = sorted(ONTOLOGY_DIR.glob("*.ttl"))
-    return load_rdf(paths) if paths else None
-
-
-@click.command("validate")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Validate this Oxigraph store in place (e.g. build/store) instead of RDF files.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "turtle", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print the report.",
-)
-def validate_command(files: tuple[Path, ...], store_path: Path | None, fmt: str) -> None:
-    """Validate RDF FILES (default: build/unkg.ttl), or a store, against the SHACL shapes.
-
-    With --store the shapes run as SPARQL on the store itself, for stores too big to load
-    into memory (the whole voting history); the first results of each constraint are listed.
-    Exits 1 when there is a violation, 0 otherwise (warnings are listed, not errors).
-    """
-    if store_path is not None and files:
-        click.echo("error: give RDF files or --store, not both", err=True)
-        sys.exit(2)
-    try:
-        if store_path is not None:
-            from kg.shacl_compiled import validate_store  # imports this module
-            from kg.store import open_store
-
-            report = validate_store(open_store(store_path), load_ontology())
-        else:
-            data = load_rdf(files or [BUILT_GRAPH])
-            report = validate(data, load_ontology())
-    except CuratorError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    click.echo({"text": report.text, "turtle": report.turtle, "json": report.json}[fmt](), nl=False)
-    sys.exit(0 if report.conforms else 1)

@@ -12,11 +12,23 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
+from kg.emit.evidence import emit_row_evidence
+from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
-from kg.evidence import emit_row_evidence
-from kg.namespaces import (
+from kg.ingest.sources import Source
+from kg.model.iris import (
+    GENERAL_ASSEMBLY,
+    SECURITY_COUNCIL,
+    canonical_symbol,
+    count_iri,
+    document_iri,
+    membership_iri,
+    state_iri,
+    vote_event_iri,
+    vote_iri,
+)
+from kg.model.namespaces import (
     DCTERMS,
-    ID,
     OPENGOV,
     ORG,
     RDF,
@@ -24,32 +36,10 @@ from kg.namespaces import (
     SKOS,
     UNKG,
     XSD,
-    canonical_symbol,
-    symbol_slug,
 )
-from kg.sources import Source
-from kg.triples import TripleSink
+from kg.model.vocabulary import BODIES, COUNT_CLASSES, OPTIONS, SHORTCUTS
 
-GA = ID["org/un-general-assembly"]
-SC = ID["org/un-security-council"]
-BODIES = {GA: "United Nations General Assembly", SC: "United Nations Security Council"}
-
-OPTIONS = {"Y": UNKG.Yes, "N": UNKG.No, "A": UNKG.Abstain, "X": UNKG.NonVoting,
-           "NV": UNKG.NonVoting, "": UNKG.NonVoting,
-           # spelled-out codes seen in older exports and hand-made extracts
-           "YES": UNKG.Yes, "NO": UNKG.No, "ABSTAIN": UNKG.Abstain, "ABSTENTION": UNKG.Abstain,
-           "NON-VOTING": UNKG.NonVoting, "NON VOTING": UNKG.NonVoting,
-           "ABSENT": UNKG.NonVoting}
-# Derived shortcuts from a state to a vote event, one per option: the same fact as the
-# ballot's schema:option, one hop instead of three, for analyses over the whole history.
-SHORTCUTS = {UNKG.Yes: UNKG.votedYes, UNKG.No: UNKG.votedNo, UNKG.Abstain: UNKG.abstainedOn,
-             UNKG.NonVoting: UNKG.nonVotingOn}
-COUNT_CLASSES = {
-    "yes": (OPENGOV.YesCount, UNKG.Yes),
-    "no": (OPENGOV.NoCount, UNKG.No),
-    "abstain": (OPENGOV.AbstainCount, UNKG.Abstain),
-    "non-voting": (OPENGOV.AbsentCount, UNKG.NonVoting),
-}
+GA, SC = GENERAL_ASSEMBLY, SECURITY_COUNCIL
 TOTAL_COLUMNS = {"yes": "total_yes", "no": "total_no", "abstain": "total_abstentions",
                  "non-voting": "total_non_voting"}
 REQUIRED_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
@@ -84,31 +74,6 @@ class Ballot:
     @property
     def symbol(self) -> str:
         return canonical_symbol(self.record["resolution"])
-
-
-def state_iri(iso3: str) -> URIRef:
-    return ID[f"state/{iso3}"]
-
-
-def document_iri(symbol: str) -> URIRef:
-    return ID[f"document/{symbol_slug(symbol)}"]
-
-
-def vote_event_iri(key: str) -> URIRef:
-    """A resolution's adoption vote is keyed by its symbol; an amendment's by the amendment id."""
-    return ID[f"vote-event/{symbol_slug(key)}"]
-
-
-def vote_iri(event_key: str, iso3: str) -> URIRef:
-    return ID[f"vote/{symbol_slug(event_key)}/{iso3}"]
-
-
-def count_iri(event_key: str, option: str) -> URIRef:
-    return URIRef(f"{vote_event_iri(event_key)}/count/{option}")
-
-
-def membership_iri(body: URIRef, iso3: str) -> URIRef:
-    return ID[f"membership/{body.rsplit('/', 1)[-1]}/{iso3}"]
 
 
 def state_label(un_name: str) -> str:
@@ -238,7 +203,7 @@ def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], s
     """The resolution, its adoption vote event and its official tallies, evidenced by one row.
 
     `streamed` (kg import-undl): the event's completeness and the rows of its ballots are
-    known only at its last row, so the bulk writer adds them then (kg.bulk._close).
+    known only at its last row, so the bulk writer adds them then (kg.pipeline.history._close).
     """
     document, event = document_iri(symbol), vote_event_iri(symbol)
     date = Literal(record["date"].strip(), datatype=XSD.date) if record["date"].strip() else None

@@ -1,7 +1,5 @@
 """The vocabularies the graph uses, and the rules that turn identifiers into IRIs."""
 
-import re
-
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
@@ -30,16 +28,5 @@ PREFIXES: dict[str, Namespace] = {
 
 __all__ = [
     "DCTERMS", "ID", "OA", "OPENGOV", "ORG", "PREFIXES", "PROV", "RDF", "RDFS", "RFC7111",
-    "SCHEMA", "SKOS", "UNKG", "XSD", "canonical_symbol", "symbol_slug",
+    "SCHEMA", "SKOS", "UNKG", "XSD",
 ]
-
-
-def symbol_slug(symbol: str) -> str:
-    """A UN document symbol as an IRI path segment: 'S/RES/2774 (2025)' -> 'S-RES-2774-2025'."""
-    text = symbol.replace("(", " ").replace(")", " ")
-    return re.sub(r"[\s/]+", "-", text.strip()).strip("-")
-
-
-def canonical_symbol(symbol: str) -> str:
-    """The UN's spelling of a symbol: 'S/RES/2774(2025)' -> 'S/RES/2774 (2025)'."""
-    return re.sub(r"\s*\(", " (", symbol.strip())

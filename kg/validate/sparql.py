@@ -7,8 +7,8 @@ query with $this left free finds every violating focus node in one pass; the
 query is wrapped so that it keeps only the rows whose $this the shape targets.
 tests/test_shapes.py checks that this gives pyshacl's verdicts on every bad case.
 
-The same queries serve kg.validate (an in-memory copy of an rdflib graph) and
-kg/shacl_compiled.py (a store validated in place): `targeted_query` is the one
+The same queries serve kg.validate.report (an in-memory copy of an rdflib graph) and
+kg/validate/compiled.py (a store validated in place): `targeted_query` is the one
 place that turns a constraint into the query that runs.
 """
 

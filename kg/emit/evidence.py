@@ -4,14 +4,15 @@ from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
+from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
-from kg.namespaces import DCTERMS, ID, OA, PROV, RDF, RFC7111, UNKG, XSD
-from kg.sources import Source
-from kg.triples import TripleSink
+from kg.ingest.sources import Source
+from kg.model.iris import evidence_iri, part_iri
+from kg.model.namespaces import DCTERMS, OA, PROV, RDF, RFC7111, UNKG, XSD
 
 
 def _annotation(graph: TripleSink, iri: URIRef, source: Source, bodies: Iterable[URIRef]) -> URIRef:
-    target = URIRef(f"{iri}/target")
+    target = part_iri(iri, "target")
     graph.add((iri, RDF.type, UNKG.Evidence))
     graph.add((iri, RDF.type, OA.Annotation))
     graph.add((iri, OA.motivatedBy, UNKG.evidencing))
@@ -61,9 +62,9 @@ def emit_quote_evidence(
             record=record,
         )
     span = spans[index]
-    iri = ID[f"evidence/{evidence_id}"]
+    iri = evidence_iri(evidence_id)
     target = _annotation(graph, iri, source, bodies)
-    quote_sel, position_sel = URIRef(f"{iri}/quote"), URIRef(f"{iri}/position")
+    quote_sel, position_sel = part_iri(iri, "quote"), part_iri(iri, "position")
     graph.add((target, OA.hasSelector, quote_sel))
     graph.add((target, OA.hasSelector, position_sel))
     graph.add((quote_sel, RDF.type, OA.TextQuoteSelector))
@@ -80,9 +81,9 @@ def emit_row_evidence(
     graph: TripleSink, evidence_id: str, source: Source, row: int, bodies: list[URIRef]
 ) -> None:
     """Evidence that is one row of a CSV file (RFC 7111 fragment; the header is row 1)."""
-    iri = ID[f"evidence/{evidence_id}"]
+    iri = evidence_iri(evidence_id)
     target = _annotation(graph, iri, source, bodies)
-    selector = URIRef(f"{iri}/row")
+    selector = part_iri(iri, "row")
     graph.add((target, OA.hasSelector, selector))
     graph.add((selector, RDF.type, OA.FragmentSelector))
     graph.add((selector, DCTERMS.conformsTo, URIRef(RFC7111)))

@@ -1,12 +1,12 @@
 """SHACL core constraints compiled to SPARQL and run on an Oxigraph store in place.
 
-kg.validate runs pyshacl, which walks the focus nodes one by one in Python over an
+kg.validate.report runs pyshacl, which walks the focus nodes one by one in Python over an
 rdflib graph: fine for the shipped graph, far too slow for the whole voting history
-(millions of triples, bulk-loaded into a store by kg/bulk.py). Here every constraint
+(millions of triples, bulk-loaded into a store by kg/pipeline/history.py). Here every constraint
 component of every shape becomes one SELECT query returning the violating
 (focus, value) rows, one pass the engine plans, so a valid store costs a scan per
 constraint and nothing is copied out of it. The sh:sparql constraints run as
-kg/shacl_sparql.py builds them. Only the rows found are read back: labels and
+kg/validate/sparql.py builds them. Only the rows found are read back: labels and
 curation records are looked up for the listed focus nodes alone.
 
 Targets and sh:class follow rdfs:subClassOf as SHACL says; the hierarchy is read
@@ -18,7 +18,7 @@ as xsd:integer 5. So sh:datatype xsd:nonNegativeInteger (and the other integer
 subtypes) is checked as an xsd:integer within the subtype's range, and a value
 typed plain xsd:integer in the source passes where pyshacl would object.
 
-tests/test_shacl_compiled.py checks the verdicts against kg.validate (pyshacl) on
+tests/test_shacl_compiled.py checks the verdicts against kg.validate.report (pyshacl) on
 the shipped graph and on every bad case of tests/shape_cases.py.
 """
 
@@ -35,7 +35,8 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
-from kg.shacl_sparql import (
+from kg.validate.report import ValidationReport, _order, _short, result_from_report, shapes_graph
+from kg.validate.sparql import (
     TARGETS,
     Hierarchy,
     SparqlConstraint,
@@ -45,7 +46,6 @@ from kg.shacl_sparql import (
     targeted_query,
     to_rdflib,
 )
-from kg.validate import ValidationReport, _order, _short, result_from_report, shapes_graph
 
 LISTED = 100  # results listed per constraint; the rest are counted (a history can fail 800k times)
 WORKERS = 2  # Oxigraph releases the GIL while a query runs
@@ -325,8 +325,9 @@ class Compiler:
         for pred in self.shapes.predicates(shape):
             if str(pred).startswith(str(SH)) and pred not in supported:
                 raise UnsupportedShape(
-                    f"shape {shape} uses {pred}, which kg/shacl_compiled.py does not compile; "
-                    "validate with kg.validate (pyshacl) or teach the compiler this constraint")
+                    f"shape {shape} uses {pred}, which kg/validate/compiled.py does not compile; "
+                    "validate with pyshacl (kg.validate.report) or teach the compiler this "
+                    "constraint")
 
     def _deactivated(self, shape: Node) -> bool:
         return self.shapes.value(shape, SH.deactivated) == Literal(True)
@@ -555,7 +556,7 @@ def _path_triples(shapes: Graph, node: Node) -> Iterable[tuple[Node, Node, Node]
 
 
 class StoreLookups:
-    """objects/subjects reads for kg.validate.result_from_report, one small query each."""
+    """objects/subjects reads for kg.validate.report.result_from_report, one small query each."""
 
     def __init__(self, store: ox.Store):
         self.store = store
