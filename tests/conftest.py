@@ -1,5 +1,11 @@
-"""Shared fixtures: the project folder and one build of the shipped data per test session."""
+"""Shared fixtures: the project folder and one build of the shipped data per test session.
 
+Markers (pyproject.toml): `servers` and `browser` are set here from what a test uses, so that
+no test can forget them; `slow` is set by the modules themselves. The fast loop is
+`pytest -m "not servers and not browser and not slow"`; `bash scripts/test` runs everything.
+"""
+
+import os
 import shutil
 from pathlib import Path
 
@@ -10,7 +16,7 @@ from kg.pipeline.build import BuildResult, build
 pytest_plugins = ["tests.servers"]  # real Oxigraph, Virtuoso and `kg serve` servers
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("sources", "facts", "ontology", "shapes", "queries")
+PROJECT_PARTS = ("sources", "facts", "shapes", "queries")  # the ontology is packaged only
 
 
 @pytest.fixture(scope="session")
@@ -31,3 +37,29 @@ def copy_project(target: Path) -> Path:
         if (ROOT / part).exists():
             shutil.copytree(ROOT / part, target / part)
     return target
+
+
+# Tests that start a real server (tests/servers.py), by the fixtures or modules that do it.
+SERVER_FIXTURES = {"served", "remote_endpoint"}
+SERVER_MODULES = {"test_serve", "test_remote", "test_web"}
+BROWSER_MODULES = {"test_web"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SERVER_MODULES or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.servers)
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(available: bool, reason: str) -> None:
+    """A missing optional tool skips the test with its reason on a developer's machine, and
+    fails it under CI (CI=true), where scripts/test has installed everything."""
+    if not available:
+        (pytest.fail if under_ci() else pytest.skip)(reason)

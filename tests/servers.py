@@ -24,6 +24,7 @@ import requests
 from kg.model.iris import canonical_symbol, symbol_slug
 from kg.store.embedded import load_store
 from kg.store.release import new_release, publish
+from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -97,9 +98,8 @@ def kg_executable() -> str:
 
 def executable(name: str, install_hint: str) -> str:
     found = shutil.which(name) or shutil.which(name, path=str(VENV_BIN))
-    if not found:
-        pytest.fail(f"{name} not found: {install_hint}")
-    return found
+    require(found is not None, f"{name} not found: {install_hint}")
+    return found or name
 
 
 @contextmanager

@@ -22,7 +22,10 @@ from rdflib.namespace import RDF, SH
 
 from kg.validate.report import _short, shapes_graph, validate
 from kg.validate.sparql import without_sparql
+from tests.conftest import require
 from tests.shape_cases import CASES, CONFORMING, GOOD, Case
+
+pytestmark = pytest.mark.slow  # pyshacl's own SPARQL and the JavaScript engine: seconds each
 
 SHACL_JS = Path(__file__).parent / "shacl_js"
 
@@ -65,8 +68,8 @@ def _node_ready() -> bool:
     return shutil.which("node") is not None and (SHACL_JS / "node_modules").is_dir()
 
 
-@pytest.mark.skipif(not _node_ready(), reason="run `npm ci` in tests/shacl_js (scripts/test does)")
 def test_core_shapes_agree_with_the_javascript_engine(tmp_path: Path) -> None:
+    require(_node_ready(), "run `npm ci` in tests/shacl_js (scripts/test does)")
     shapes_dir = tmp_path / "shapes"
     shapes_dir.mkdir()
     (shapes_dir / "core.ttl").write_text(without_sparql(shapes_graph()).serialize(format="nt"))
