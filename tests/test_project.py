@@ -44,7 +44,7 @@ def test_the_command_says_so_and_exits_2(no_resources: Path) -> None:
     bad.write_text(BAD)
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2, result.output
-    assert "no SHACL shapes" in result.output and "conforms" not in result.output.lower()
+    assert "reinstall unkg" in result.output and "conforms" not in result.output.lower()
 
 
 def test_a_project_adds_its_own_shapes_and_queries(tmp_path: Path) -> None:
