@@ -21,7 +21,7 @@ from kg.model.namespaces import OA, RDF, UNKG
 from kg.model.ontology import load_ontology
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file
 from kg.store.export import EXPORTS, Content, bind_prefixes, sorted_triples, write_exports
-from kg.store.release import discard, new_release, publish
+from kg.store.release import discard, locked, new_release, publish
 from kg.validate.compiled import validate_store
 from kg.validate.report import ValidationResult, shapes_graph
 
@@ -71,6 +71,13 @@ def build(root: Path, out_dir: Path) -> BuildResult:
     result = build_graph(root)
     data = sorted_triples(result.graph)
     ontology = sorted_triples(result.ontology)
+    with locked(out_dir):
+        result.release = _write_release(result, data, ontology, out_dir)
+    return result
+
+
+def _write_release(result: BuildResult, data: list[ox.Triple], ontology: list[ox.Triple],
+                   out_dir: Path) -> Path:
     release = new_release(out_dir)
     try:
         store = ox.Store(str(release / STORE))
@@ -85,8 +92,7 @@ def build(root: Path, out_dir: Path) -> BuildResult:
         discard(release)
         raise
     publish(out_dir, release, [*EXPORTS, STORE])
-    result.release = release
-    return result
+    return release
 
 
 def summary(result: BuildResult) -> str:
