@@ -6,6 +6,7 @@ rename publishes them together (see kg.store.release).
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,12 @@ from kg.errors import CuratorError
 from kg.ingest.sources import emit_source, load_sources
 from kg.model.namespaces import OA, RDF, UNKG
 from kg.model.ontology import load_ontology
+from kg.pipeline.declared import (
+    HISTORY_FILE,
+    DeclaredFile,
+    history_checkpoint,
+    read_declared,
+)
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file
 from kg.store.export import EXPORTS, Content, bind_prefixes, sorted_triples, write_exports
 from kg.store.release import discard, locked, new_release, publish
@@ -37,6 +44,8 @@ class BuildResult:
     project: Path
     release: Path | None = None
     warnings: list[ValidationResult] = field(default_factory=list)
+    declared: list[DeclaredFile] = field(default_factory=list)  # voting-history files held
+    imports: list = field(default_factory=list)  # the history import's reports, if it ran now
 
 
 def build_graph(root: Path) -> BuildResult:
@@ -66,27 +75,41 @@ def validate_store_of(result: BuildResult, store: ox.Store) -> None:
     result.warnings = report.warnings
 
 
-def build(root: Path, out_dir: Path) -> BuildResult:
-    """Emit, store, validate, export, publish: in that order, each from the one before."""
+def build(root: Path, out_dir: Path, *, declared: Sequence[DeclaredFile] | None = None,
+          progress: bool = False, strict: bool = False) -> BuildResult:
+    """Emit, store, validate, export, publish: in that order, each from the one before.
+
+    The release's store also holds every declared voting-history file (kg.pipeline.declared),
+    copied from their import's checkpoint; `declared` replaces the project's own declarations
+    (kg import-undl passes the set it is about to declare).
+    """
     result = build_graph(root)
+    result.declared = list(read_declared(root) if declared is None else declared)
     data = sorted_triples(result.graph)
     ontology = sorted_triples(result.ontology)
     with locked(out_dir):
-        result.release = _write_release(result, data, ontology, out_dir)
+        history = None
+        if result.declared:
+            history, result.imports = history_checkpoint(out_dir, result.declared,
+                                                         progress=progress, strict=strict)
+        result.release = _write_release(result, data, ontology, out_dir, history)
     return result
 
 
 def _write_release(result: BuildResult, data: list[ox.Triple], ontology: list[ox.Triple],
-                   out_dir: Path) -> Path:
+                   out_dir: Path, history: Path | None) -> Path:
     release = new_release(out_dir)
     try:
+        if history is not None:  # a checkpoint: hard links to the import's files, no rewrite
+            ox.Store.read_only(str(history)).backup(str(release / STORE))
         store = ox.Store(str(release / STORE))
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                           for t in (*data, *ontology))
         validate_store_of(result, store)
         write_exports(Content(result.graph, data, ontology, context_file()), release)
         store.flush()
-        store.optimize()
+        if history is None:  # the history's checkpoint is compacted already; a rewrite of all
+            store.optimize()  # of it for the curated graph's few files would cost seconds
         del store  # close RocksDB before readers open it
     except BaseException:
         discard(release)
@@ -108,6 +131,9 @@ def summary(result: BuildResult) -> str:
         lines.append(f"  {cited:6d}  {graph.value(source, UNKG.localFile)}")
     single = [w for w in result.warnings if w.shape == SINGLE_SOURCE_CHECK]
     lines.append(f"claims, statements and events carried by one source only: {len(single)}")
+    if result.declared:
+        lines.append(f"declared voting-history files, in the store ({HISTORY_FILE}):")
+        lines += [f"  {d.rows or '?':>8} rows  {d.path}" for d in result.declared]
     return "\n".join(lines)
 
 
