@@ -71,12 +71,9 @@ def stats_text(stats: StoreStats) -> str:
 
 
 def _short(iri: str) -> str:
-    from kg.model.namespaces import PREFIXES  # rdflib is slow to import; only this command needs it
+    from kg.model.namespaces import shorten  # rdflib is slow to import; only this command needs it
 
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
-        if iri.startswith(str(namespace)):
-            return f"{prefix}:{iri[len(str(namespace)):]}"
-    return f"<{iri}>"
+    return shorten(iri)
 
 
 @click.command("stats")
