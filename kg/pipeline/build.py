@@ -58,7 +58,7 @@ def validate_graph(result: BuildResult) -> None:
     )
 
     report = validate(result.graph, result.ontology, project=result.project)
-    if not report.conforms:
+    if not report.passes:
         raise CuratorError("the graph does not pass validation; nothing was written.\n"
                            + report.text())
     result.warnings = [f"{r.label or r.focus}: {r.message}" for r in report.warnings]

@@ -12,14 +12,17 @@ kg/validate/compiled.py (a store validated in place): `targeted_query` is the on
 place that turns a constraint into the query that runs.
 """
 
+from __future__ import annotations
+
+import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 THIS = re.compile(r"\$this\b")
 TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -27,6 +30,107 @@ TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsO
 # A constraint may give, besides its sh:select (what pyshacl runs per focus node), an equivalent
 # query that plans well with $this free over a whole store; the tests compare the two.
 WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/unkg/shapes#wholeGraphSelect")
+# What SHACL-SPARQL forbids in a query whose $this is pre-bound (SHACL 5.2.1); a sub-select is
+# refused too, since this module runs the query with $this free, not pre-bound.
+FORBIDDEN = {"MINUS": re.compile(r"\bMINUS\b", re.I), "VALUES": re.compile(r"\bVALUES\b", re.I),
+             "SERVICE": re.compile(r"\bSERVICE\b", re.I),
+             "AS $this": re.compile(r"\bAS\s+[?$]this\b", re.I),
+             "a sub-select": re.compile(r"\bSELECT\b.*\bSELECT\b", re.I | re.S)}
+
+
+class ShapeError(ValueError):
+    """A shapes graph the compiled engine will not run; refusing beats skipping a shape."""
+
+
+class UnsupportedShape(ShapeError):
+    """A shape uses SHACL the compiled engine does not translate (pyshacl does)."""
+
+    def __init__(self, feature: str, shape: Node | None = None, detail: str = ""):
+        self.feature = feature
+        where = f" (shape {_name(shape)}{'; ' + detail if detail else ''})" if shape else (
+            f" ({detail})" if detail else "")
+        super().__init__(f"{feature} is not supported by the compiled engine{where}; "
+                         "use --engine pyshacl")
+
+
+class InvalidShape(ShapeError):
+    """A shape SHACL itself forbids (e.g. a SPARQL constraint using MINUS)."""
+
+
+def _name(node: Node | None) -> str:
+    text = str(node)
+    return "sh:" + text.removeprefix(str(SH)) if text.startswith(str(SH)) else (
+        f"_:{text}" if isinstance(node, BNode) else f"<{text}>")
+
+
+def feature_name(pred: Node) -> str:
+    """A SHACL term as the refusal names it: sh:qualifiedValueShape."""
+    return _name(pred)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The focus nodes of a shape, merged over the node shapes that use a property shape."""
+
+    classes: frozenset[str] = frozenset()
+    nodes: frozenset[Node] = frozenset()
+    subjects_of: frozenset[str] = frozenset()
+    objects_of: frozenset[str] = frozenset()
+
+    def __or__(self, other: Targets) -> Targets:
+        return Targets(self.classes | other.classes, self.nodes | other.nodes,
+                       self.subjects_of | other.subjects_of, self.objects_of | other.objects_of)
+
+    def __bool__(self) -> bool:
+        return bool(self.classes or self.nodes or self.subjects_of or self.objects_of)
+
+    def pattern(self, var: str, hierarchy: Hierarchy, fresh: Callable[[], str]) -> str:
+        """A pattern binding ?var to every target (rdfs:subClassOf followed for classes);
+        `fresh` names the helper variables."""
+        branches = []
+        if self.classes:
+            branches.append(hierarchy.typed(var, self.classes, fresh()))
+        if self.nodes:
+            branches.append(f"VALUES ?{var} {{ {' '.join(map(sparql_term, sorted(self.nodes)))} }}")
+        branches += [f"?{var} <{p}> ?{fresh()} ." for p in sorted(self.subjects_of)]
+        branches += [f"?{fresh()} <{p}> ?{var} ." for p in sorted(self.objects_of)]
+        if len(branches) == 1:
+            return branches[0]
+        return " UNION ".join(f"{{ {b} }}" for b in branches)
+
+
+def implicit_class(shapes: Graph, shape: Node) -> bool:
+    """A shape that is also a class targets that class's instances (SHACL 2.1.3.3)."""
+    return any((shape, RDF.type, kind) in shapes for kind in (RDFS.Class, OWL.Class))
+
+
+def targeted_shapes(shapes: Graph) -> set[Node]:
+    found = {s for p in TARGETS for s in shapes.subjects(p, None)}
+    return found | {s for s in shapes.subjects(RDF.type, SH.NodeShape) if implicit_class(shapes, s)}
+
+
+def own_targets(shapes: Graph, shape: Node) -> Targets:
+    classes = {str(c) for c in shapes.objects(shape, SH.targetClass)}
+    if implicit_class(shapes, shape):
+        classes.add(str(shape))
+    return Targets(
+        frozenset(classes),
+        frozenset(shapes.objects(shape, SH.targetNode)),
+        frozenset(str(p) for p in shapes.objects(shape, SH.targetSubjectsOf)),
+        frozenset(str(p) for p in shapes.objects(shape, SH.targetObjectsOf)),
+    )
+
+
+def sparql_term(node: Node) -> str:
+    """An rdflib term as SPARQL text."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if isinstance(node, Literal):
+        text = json.dumps(str(node), ensure_ascii=False)
+        if node.language:
+            return f"{text}@{node.language}"
+        return f"{text}^^<{node.datatype or XSD.string}>"
+    raise UnsupportedShape("a blank node as a constant", detail=f"_:{node}")
 
 
 @dataclass(frozen=True)
@@ -34,7 +138,7 @@ class SparqlConstraint:
     shape: Node
     constraint: Node
     severity: URIRef
-    target_classes: tuple[URIRef, ...]
+    targets: Targets
     message: str
     prefixes: str  # PREFIX lines from sh:prefixes
     select: str  # the sh:select text with $this as ?this
@@ -58,7 +162,7 @@ class Hierarchy:
             self._subs[sup].add(sub)
 
     @classmethod
-    def of(cls, store: ox.Store, extra: Graph | None = None) -> "Hierarchy":
+    def of(cls, store: ox.Store, extra: Graph | None = None) -> Hierarchy:
         query = f"SELECT ?sub ?sup WHERE {{ ?sub <{RDFS.subClassOf}> ?sup }}"
         pairs = [(row["sub"].value, row["sup"].value) for row in store.query(query)
                  if isinstance(row["sub"], ox.NamedNode) and isinstance(row["sup"], ox.NamedNode)]
@@ -68,7 +172,9 @@ class Hierarchy:
         return cls(pairs)
 
     def subclasses(self, cls: str) -> tuple[str, ...]:
-        """The class and every class below it, sorted (stable query text)."""
+        """The class and every class below it, sorted (stable query text). Keyed by plain str:
+        an rdflib URIRef hashes differently from its text and would find no subclass."""
+        cls = str(cls)
         found, todo = {cls}, [cls]
         while todo:
             for sub in self._subs.get(todo.pop(), ()):
@@ -87,13 +193,25 @@ class Hierarchy:
 
 
 def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
-    """Every sh:sparql constraint of every node shape, with its prefixes and targets."""
+    """Every sh:sparql constraint of every targeted node shape, with its prefixes and targets."""
     found = []
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
-        other = {p for p in TARGETS if (shape, p, None) in shapes} - {SH.targetClass}
-        if other:  # the wrapper below restricts rows by class only
-            raise ValueError(f"SPARQL constraints of {shape} need sh:targetClass targets, not "
-                             + ", ".join(sorted(str(p) for p in other)))
+        if shapes.value(shape, SH.deactivated) == Literal(True) or shapes.value(
+                constraint, SH.deactivated) == Literal(True):
+            continue
+        if (shape, SH.path, None) in shapes:
+            raise UnsupportedShape("sh:sparql in a property shape", shape)
+        targets = own_targets(shapes, shape)
+        select = shapes.value(constraint, SH.select)
+        if not targets:
+            continue
+        if select is None:
+            raise UnsupportedShape("a SPARQL constraint without sh:select", shape)
+        for keyword, pattern in FORBIDDEN.items():
+            if pattern.search(str(select)):
+                raise InvalidShape(f"the sh:select of {_name(constraint)} (shape {_name(shape)}) "
+                                   f"uses {keyword}, which SHACL-SPARQL does not allow with a "
+                                   "pre-bound $this; rewrite the query without it")
         prefixes = "".join(
             f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
             for owner in shapes.objects(constraint, SH.prefixes)
@@ -103,18 +221,18 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
             constraint=constraint,
             severity=shapes.value(constraint, SH.severity) or shapes.value(shape, SH.severity)
             or SH.Violation,
-            target_classes=tuple(sorted(shapes.objects(shape, SH.targetClass))),
+            targets=targets,
             message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)),
             prefixes=prefixes,
-            select=THIS.sub("?this", str(shapes.value(constraint, WHOLE_GRAPH_SELECT)
-                                         or shapes.value(constraint, SH.select))),
+            select=THIS.sub("?this", str(shapes.value(constraint, WHOLE_GRAPH_SELECT) or select)),
         ))
     return found
 
 
 def targeted_query(constraint: SparqlConstraint, hierarchy: Hierarchy) -> str:
-    """The constraint's query, keeping only rows whose ?this is an instance of a target class."""
-    focus = hierarchy.typed("this", constraint.target_classes, "targetType")
+    """The constraint's query, keeping only rows whose ?this is a target of its shape."""
+    names = iter(range(1_000_000))
+    focus = constraint.targets.pattern("this", hierarchy, lambda: f"targetVar{next(names)}")
     return (f"{constraint.prefixes}SELECT * WHERE {{\n{{ {constraint.select} }}\n"
             f"FILTER (BOUND(?this) && EXISTS {{ {focus} }})\n}}")
 
