@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -49,6 +48,7 @@ from kg.validate.sparql import (
     add_result_node,
     feature_name,
     own_targets,
+    solutions,
     sparql_constraints,
     sparql_term,
     targeted_query,
@@ -63,7 +63,8 @@ WORKERS = 2  # Oxigraph releases the GIL while a query runs
 
 # Shape predicates that describe or link rather than constrain.
 STRUCTURE = {*TARGETS, SH.property, SH.path, SH.severity, SH.message, SH.name, SH.description,
-             SH.order, SH.group, SH.defaultValue, SH.deactivated, SH.sparql}
+             SH.order, SH.group, SH.defaultValue, SH.deactivated, SH.sparql, SH.prefixes,
+             SH.select}  # a shape may be its own SPARQL constraint
 # Constraints on each value node on its own: one FILTER expression each.
 VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"], SH.minInclusive,
          SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH["or"]}
@@ -72,6 +73,20 @@ SUPPORTED = STRUCTURE | VALUE | {SH.minCount, SH.maxCount, SH.hasValue, SH.lessT
 # Inside sh:or: value constraints, and sh:path with sh:minCount 1 / sh:hasValue.
 SUPPORTED_IN_OR = VALUE | {SH.path, SH.minCount, SH.hasValue, SH.flags, SH.name, SH.description,
                            SH.message, SH.severity}
+
+# Supported terms that are refused elsewhere, by the name "<term> <context>": on a node shape
+# only, on a property shape only, and what a member shape of sh:or may say.
+NODE_SHAPE_ONLY = {SH.closed, SH.ignoredProperties, SH.property, SH.sparql}
+PROPERTY_SHAPE_ONLY = {SH.minCount, SH.maxCount, SH.lessThan}
+IN_PROPERTY_SHAPE, IN_NODE_SHAPE = "in a property shape", "in a node shape"
+INSIDE_OR = "inside sh:or"
+# A shape using a parameter of a constraint component declared in the shapes graph.
+CUSTOM_COMPONENT = "sh:ConstraintComponent"
+# The SHACL features this engine claims to compile, by name (tests/test_w3c_shacl.py holds it
+# to the W3C suite: a test using only these must pass, any other must be refused by name).
+PATHS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath,
+         SH.zeroOrOnePath}
+FEATURES = frozenset(feature_name(t) for t in SUPPORTED | PATHS | {SH.select})
 
 COMPONENT = {
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
@@ -130,6 +145,7 @@ class Check:
     implied_by: Check | None = None
     datatype: URIRef | None = None  # the sh:datatype of a datatype check
     values: str = ""  # a SELECT of every (?focus, ?value) a datatype check tests
+    hierarchy: Hierarchy | None = None  # for a SPARQL constraint run per focus node
 
 
 class Compiler:
@@ -179,7 +195,7 @@ class Compiler:
     # ------------------------------------------------------------------ shapes
 
     def _node_checks(self, shape: Node) -> list[Check]:
-        self._refuse(shape, SUPPORTED)
+        self._refuse(shape, SUPPORTED - PROPERTY_SHAPE_ONLY, IN_NODE_SHAPE)
         focus = self._focus(self._own_targets(shape))
         checks = []
         for pred, obj in self._constraints(shape, VALUE):
@@ -205,15 +221,10 @@ class Compiler:
             checks.append(self._check(shape, SH.closed, None,
                                       f"SELECT DISTINCT ?focus ?path ?value WHERE {{ {focus} "
                                       f"?focus ?path ?value . {keep} }}"))
-        for pred in (SH.minCount, SH.maxCount, SH.lessThan):
-            if (shape, pred, None) in self.shapes:
-                raise UnsupportedShape(f"{feature_name(pred)} in a node shape", shape)
         return checks
 
     def _property_checks(self, shape: Node, targets: Targets) -> list[Check]:
-        self._refuse(shape, SUPPORTED - {SH.closed, SH.ignoredProperties})
-        if (shape, SH.property, None) in self.shapes:
-            raise UnsupportedShape("sh:property in a property shape", shape)
+        self._refuse(shape, SUPPORTED - NODE_SHAPE_ONLY, IN_PROPERTY_SHAPE)
         if not targets:
             return []
         path_node = self.shapes.value(shape, SH.path)
@@ -298,14 +309,18 @@ class Compiler:
     def _constraints(self, shape: Node, kinds: set[URIRef]) -> list[tuple[URIRef, Node]]:
         return sorted((p, o) for p, o in self.shapes.predicate_objects(shape) if p in kinds)
 
-    def _refuse(self, shape: Node, supported: set[URIRef]) -> None:
+    def _refuse(self, shape: Node, supported: set[URIRef], context: str) -> None:
+        """UnsupportedShape naming the first term of `shape` this engine does not compile here:
+        "sh:xone", or in `context` a term supported elsewhere ("sh:property in a property
+        shape"), or the parameter of a constraint component declared in the shapes graph."""
         for pred in sorted(self.shapes.predicates(shape)):
             if str(pred).startswith(str(SH)) and pred not in supported:
-                raise UnsupportedShape(feature_name(pred), shape)
-            component = self.shapes.value(predicate=SH.path, object=pred)
-            if component is not None and (None, SH.parameter, component) in self.shapes:
-                raise UnsupportedShape("a SHACL-SPARQL constraint component", shape,
-                                       f"parameter <{pred}>")
+                name = feature_name(pred)
+                raise UnsupportedShape(name if name not in FEATURES else f"{name} {context}",
+                                       shape)
+            if any((None, SH.parameter, p) in self.shapes
+                   for p in self.shapes.subjects(SH.path, pred)):
+                raise UnsupportedShape(CUSTOM_COMPONENT, shape, f"its parameter <{pred}>")
 
     def _deactivated(self, shape: Node) -> bool:
         return self.shapes.value(shape, SH.deactivated) == Literal(True)
@@ -344,7 +359,7 @@ class Compiler:
 
     def _conforms(self, member: Node, v: str) -> str:
         """A SPARQL expression true when `v` conforms to a member shape of sh:or."""
-        self._refuse(member, SUPPORTED_IN_OR)
+        self._refuse(member, SUPPORTED_IN_OR, INSIDE_OR)
         tests = []
         path_node = self.shapes.value(member, SH.path)
         if path_node is None:
@@ -431,6 +446,7 @@ def compile_shapes(shapes: Graph, hierarchy: Hierarchy) -> list[Check]:
             shape=constraint.shape, component=SH.SPARQLConstraintComponent,
             severity=constraint.severity, message=constraint.message, path=None,
             query=query.removeprefix(prologue), prologue=prologue, sparql=constraint,
+            hierarchy=hierarchy,
         ))
     return checks
 
@@ -444,12 +460,15 @@ class Found:
 
 def run_check(store: ox.Store, check: Check, listed: int | None) -> Found:
     """The first `listed` violating rows and how many there are in all (counted in the store)."""
+    if check.sparql is not None and check.sparql.per_focus:
+        rows = list(solutions(store, check.sparql, check.hierarchy))
+        return Found(check, rows[:listed] if listed is not None else rows, len(rows))
     if check.candidates and not store.query(f"{check.prologue}ASK {{ {check.candidates} }}"):
         return Found(check, [], 0)
     limit = f"\nLIMIT {listed + 1}" if listed is not None else ""
-    solutions = store.query(check.prologue + check.query + limit)
-    names = [v.value for v in solutions.variables]
-    rows = [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in solutions]
+    answers = store.query(check.prologue + check.query + limit)
+    names = [v.value for v in answers.variables]
+    rows = [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in answers]
     total = len(rows)
     if listed is not None and total > listed:
         rows = rows[:listed]
@@ -469,8 +488,9 @@ def run_exactly(source: Graph, check: Check, listed: int | None) -> Found:
 
 
 def _exactly(value: Node, datatype: URIRef | None) -> bool:
+    # ill_typed is only known for a literal built from its text (not one a query returns)
     return (isinstance(value, Literal) and value.datatype == datatype
-            and value.ill_typed is not True)
+            and Literal(str(value), datatype=datatype).ill_typed is not True)
 
 
 def run_checks(store: ox.Store, checks: list[Check], listed: int | None,
@@ -521,9 +541,11 @@ def validate_store(
     report_node = BNode()
     report.add((report_node, RDF.type, SH.ValidationReport))
     omitted: dict[tuple[str, str], int] = {}
+    written = _as_written(source, shapes) if source is not None else {}
     for item in found:
         for row in item.rows:
-            _add(report, report_node, item.check, row, shapes)
+            _add(report, report_node, item.check, {k: written.get(v, v) for k, v in row.items()},
+                 shapes)
         if item.total > len(item.rows):
             key = (_local(item.check.severity), _shape_name(item.check))
             omitted[key] = omitted.get(key, 0) + item.total - len(item.rows)
@@ -556,6 +578,33 @@ def _limits(checks: list[Check]) -> list[str]:
     return lines
 
 
+def _as_written(source: Graph, shapes: Graph) -> dict[Node, Literal]:
+    """Literals Oxigraph stores in another form ("4.0"^^xsd:decimal as "4", "5"^^xsd:int as
+    xsd:integer 5), mapped back to the form written in the graph (or a shape's sh:targetNode),
+    so that the report names the value the curator wrote. A stored form written two ways is
+    left as stored."""
+    literals = list({o for o in source.objects() if isinstance(o, Literal)}
+                    | {n for n in shapes.objects(None, SH.targetNode) if isinstance(n, Literal)})
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(ox.NamedNode(f"urn:literal:{i}"), ox.NamedNode("urn:value"),
+                           _to_ox(literal)) for i, literal in enumerate(literals))
+    stored: dict[Node, list[Literal]] = {}
+    for quad in scratch:
+        original = literals[int(quad.subject.value.removeprefix("urn:literal:"))]
+        stored.setdefault(to_rdflib(quad.object), []).append(original)
+    written = {}
+    for form, originals in stored.items():
+        texts = {_text(o): o for o in originals}
+        if len(texts) == 1 and _text(form) not in texts:
+            written[form] = originals[0]
+    return written
+
+
+def _text(literal: Literal) -> tuple[str, str, str]:
+    """A literal as written (rdflib's == may compare values: "none"^^xsd:boolean == false)."""
+    return str(literal), str(literal.datatype or ""), literal.language or ""
+
+
 def store_of(graph: Graph) -> ox.Store:
     """An in-memory store holding `graph`, its blank nodes under the same labels (so that the
     report names the graph's own nodes)."""
@@ -578,19 +627,33 @@ def _add(report: Graph, report_node: Node, check: Check, row: dict[str, Node],
         add_result(report, report_node, check.sparql, row)
         return
     path = row.get("path", check.path)
+    if path is not None and not isinstance(path, URIRef):  # a complex path: copied as compiled
+        path = _copy_path(shapes, path, report)
     add_result_node(report, report_node, focus=row["focus"], severity=check.severity,
                     shape=check.shape, component=check.component, message=check.message,
                     value=row.get("value"), path=path)
-    if path is not None and not isinstance(path, URIRef):  # a complex path: its triples, as
-        for triple in _path_triples(shapes, path):  # the shapes graph spells them
-            report.add(triple)
 
 
-def _path_triples(shapes: Graph, node: Node) -> Iterable[tuple[Node, Node, Node]]:
-    for p, o in shapes.predicate_objects(node):
-        yield node, p, o
-        if isinstance(o, BNode):
-            yield from _path_triples(shapes, o)
+def _copy_path(shapes: Graph, node: Node, report: Graph) -> Node:
+    """A copy in the report of the path the query ran (Compiler._path reads it the same way),
+    under new blank nodes: only the path's own triples, whatever else the shapes say of them."""
+    if isinstance(node, URIRef):
+        return node
+    copy = BNode()
+    if (node, RDF.first, None) in shapes:
+        Collection(report, copy, [_copy_path(shapes, p, report)
+                                  for p in Collection(shapes, node)])
+        return copy
+    for pred in (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+        inner = shapes.value(node, pred)
+        if inner is not None:
+            report.add((copy, pred, _copy_path(shapes, inner, report)))
+            return copy
+    options = BNode()
+    Collection(report, options, [_copy_path(shapes, p, report) for p in
+                                 Collection(shapes, shapes.value(node, SH.alternativePath))])
+    report.add((copy, SH.alternativePath, options))
+    return copy
 
 
 class StoreLookups:

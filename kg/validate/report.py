@@ -10,12 +10,14 @@ superclass triple and slow validation for no extra check.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pyshacl
+import rdflib
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SH, SKOS
@@ -268,8 +270,26 @@ def curated_in_of(node: Node, objects: Objects, subjects: Subjects, depth: int =
     return found
 
 
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """Parse literals as written: by default rdflib rewrites "none"^^xsd:boolean to "false"
+    (ill-formed, but no longer visibly so to an engine reading the text) and "01"^^xsd:integer
+    to "1", and SHACL checks, and a report quotes, what the data says."""
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+
+
 def load_rdf(paths: Iterable[Path]) -> Graph:
     """Parse RDF files into one graph (format from the extension); a bad file is a CuratorError."""
+    with literals_as_written():
+        return _load_rdf(paths)
+
+
+def _load_rdf(paths: Iterable[Path]) -> Graph:
     graph = Graph()
     for path in paths:
         fmt = guess_format(str(path))

@@ -23,8 +23,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Variable
 
 THIS = re.compile(r"\$this\b")
+THIS_VAR = Variable("this")
 TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
 # A constraint may give, besides its sh:select (what pyshacl runs per focus node), an equivalent
@@ -34,8 +37,12 @@ WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/unkg/shapes#wholeGraphSelect")
 # refused too, since this module runs the query with $this free, not pre-bound.
 FORBIDDEN = {"MINUS": re.compile(r"\bMINUS\b", re.I), "VALUES": re.compile(r"\bVALUES\b", re.I),
              "SERVICE": re.compile(r"\bSERVICE\b", re.I),
-             "AS $this": re.compile(r"\bAS\s+[?$]this\b", re.I),
-             "a sub-select": re.compile(r"\bSELECT\b.*\bSELECT\b", re.I | re.S)}
+             "AS $this": re.compile(r"\bAS\s+[?$]this\b", re.I)}
+# A sub-select must return $this (SHACL 5.2.1): its projection, up to WHERE or the brace.
+SUB_SELECT = re.compile(r"\bSELECT\b(.*?)(?:\bWHERE\b|\{)", re.I | re.S)
+# Algebra nodes that pass a pattern through (rdflib's names): $this bound below is bound above.
+PASS_THROUGH = {"SelectQuery", "Project", "Filter", "Extend", "Distinct", "Reduced", "Slice",
+                "OrderBy", "ToMultiSet", "Group", "AggregateJoin"}
 
 
 class ShapeError(ValueError):
@@ -142,6 +149,9 @@ class SparqlConstraint:
     message: str
     prefixes: str  # PREFIX lines from sh:prefixes
     select: str  # the sh:select text with $this as ?this
+    # True when the query must run once per focus node with $this pre-bound: its sh:select
+    # does not bind $this by a triple pattern, so running it with $this free finds other rows.
+    per_focus: bool = False
 
     @property
     def query(self) -> str:
@@ -212,10 +222,16 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
                 raise InvalidShape(f"the sh:select of {_name(constraint)} (shape {_name(shape)}) "
                                    f"uses {keyword}, which SHACL-SPARQL does not allow with a "
                                    "pre-bound $this; rewrite the query without it")
-        prefixes = "".join(
-            f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
-            for owner in shapes.objects(constraint, SH.prefixes)
-            for decl in sorted(shapes.objects(owner, SH.declare)))
+        for variable in ("$shapesGraph", "$currentShape"):
+            if variable in str(select):
+                raise UnsupportedShape(variable, shape)
+        for projection in SUB_SELECT.findall(str(select))[1:]:
+            if not re.search(r"[?$]this\b", projection):
+                raise InvalidShape(f"a sub-select in the sh:select of {_name(constraint)} (shape "
+                                   f"{_name(shape)}) does not return $this, as SHACL-SPARQL "
+                                   "requires; add $this to its SELECT")
+        prefixes = _prefixes(shapes, constraint)
+        whole_graph = shapes.value(constraint, WHOLE_GRAPH_SELECT)
         found.append(SparqlConstraint(
             shape=shape,
             constraint=constraint,
@@ -224,9 +240,118 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
             targets=targets,
             message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)),
             prefixes=prefixes,
-            select=THIS.sub("?this", str(shapes.value(constraint, WHOLE_GRAPH_SELECT) or select)),
+            select=THIS.sub("?this", str(whole_graph or select)),
+            per_focus=whole_graph is None and not _binds_this(prefixes + str(select), constraint),
         ))
     return found
+
+
+def _prefixes(shapes: Graph, constraint: Node) -> str:
+    """PREFIX lines for the sh:declare of the constraint's sh:prefixes and what they import."""
+    owners = list(shapes.objects(constraint, SH.prefixes))
+    seen: set[Node] = set()
+    declared: dict[str, str] = {}
+    while owners:
+        owner = owners.pop()
+        if owner in seen:
+            continue
+        seen.add(owner)
+        owners += list(shapes.objects(owner, OWL.imports))
+        for decl in shapes.objects(owner, SH.declare):
+            declared[str(shapes.value(decl, SH.prefix))] = str(shapes.value(decl, SH.namespace))
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(declared.items()))
+
+
+def _binds_this(query: str, constraint: Node) -> bool:
+    """Whether running the query once with $this free gives, for each focus node, the rows it
+    gives with $this pre-bound: $this is bound by a triple pattern, and every part of the
+    query that reads $this sees it bound (a FILTER in an inner group of its own does not)."""
+    try:
+        ox.Store().query(query)  # Oxigraph's parser is the one that will run it
+    except SyntaxError as error:
+        raise InvalidShape(f"the sh:select of {_name(constraint)} is not valid SPARQL: "
+                           f"{str(error).splitlines()[0]}") from None
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # rdflib's parser is stricter here and there: run it the safe way
+        return False
+    binds, safe = _this_in(algebra)
+    return binds and safe
+
+
+def _mentions(node: object) -> bool:
+    return repr(THIS_VAR) in repr(node)
+
+
+def _this_in(node: object) -> tuple[bool, bool]:
+    """(binds: every solution of this part binds $this by a triple pattern, safe: no part of it
+    reads $this where it would be unbound with $this free), over rdflib's algebra."""
+    name = getattr(node, "name", "")
+    if name == "BGP":
+        return any(THIS_VAR in triple for triple in node.triples), True
+    if name in ("Join", "Union", "LeftJoin"):
+        (b1, s1), (b2, s2) = _this_in(node.p1), _this_in(node.p2)
+        safe = s1 and s2 and (b1 or not _mentions(node.p1)) and (b2 or not _mentions(node.p2))
+        if name == "LeftJoin":  # OPTIONAL { ... } and its filter read $this as p1 binds it
+            return b1, s1 and s2 and (b1 or not _mentions(node.p2))
+        return (b1 or b2 if name == "Join" else b1 and b2), safe
+    if name in ("Filter", "Extend"):
+        binds, safe = _this_in(node.p)
+        return binds, safe and (binds or not _mentions(node.expr))
+    if name in PASS_THROUGH:
+        return _this_in(node.p)
+    return False, not _mentions(node)
+
+
+def focus_query(constraint: SparqlConstraint, hierarchy: Hierarchy) -> str:
+    """Every target of the constraint's shape as ?this."""
+    names = iter(range(1_000_000))
+    focus = constraint.targets.pattern("this", hierarchy, lambda: f"targetVar{next(names)}")
+    return f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
+
+
+def solutions(store: ox.Store, constraint: SparqlConstraint,
+              hierarchy: Hierarchy) -> Iterator[dict[str, Node]]:
+    """The constraint's rows: one query with $this free, or, for a per_focus constraint, one
+    per focus node with $this pre-bound (Oxigraph's substitutions bind it in sub-selects too)."""
+    if not constraint.per_focus:
+        yield from rows(store, targeted_query(constraint, hierarchy))
+        return
+    for focus in store.query(focus_query(constraint, hierarchy)):
+        this = focus["this"]
+        if isinstance(this, ox.BlankNode):  # no text for it: Oxigraph's substitution instead
+            found = rows(store, constraint.prefixes + constraint.select,
+                         {ox.Variable("this"): this})
+        else:
+            found = rows(store, constraint.prefixes + prebound(constraint.select, str(this)))
+        for row in found:
+            yield {**row, "this": to_rdflib(this)}
+
+
+PROJECTED_THIS = re.compile(r"(?<![\w(])[?$]this\b(?!\s*\))")
+GROUP_BY = re.compile(r"\bGROUP\s+BY\b(.*?)(?=\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\}|$)",
+                      re.I | re.S)
+
+
+def prebound(select: str, term: str) -> str:
+    """The query with $this pre-bound to `term` (SPARQL text of an IRI or literal), as SHACL
+    defines pre-binding: every occurrence is the value, bound($this) is true, also in
+    sub-selects and BIND. (Oxigraph's substitutions join the value in at the end, which leaves
+    BIND($this AS ?x) and FILTER(bound($this)) in an inner group unbound.)"""
+    def projection(match: re.Match) -> str:
+        kept = PROJECTED_THIS.sub("", match.group(1))
+        if not re.sub(r"(?i)\b(DISTINCT|REDUCED)\b", "", kept).strip():
+            kept += " *"
+        return f"SELECT{kept} {match.group(2)}"
+
+    def grouping(match: re.Match) -> str:
+        kept = PROJECTED_THIS.sub("", match.group(1))
+        return f"GROUP BY{kept}" if kept.strip() else ""
+
+    text = re.sub(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", projection, select, flags=re.I | re.S)
+    text = GROUP_BY.sub(grouping, text)
+    text = re.sub(r"(?i)\bbound\s*\(\s*[?$]this\s*\)", "(true)", text)
+    return re.sub(r"[?$]this\b", lambda _: term, text)
 
 
 def targeted_query(constraint: SparqlConstraint, hierarchy: Hierarchy) -> str:
@@ -253,7 +378,7 @@ def check(data: Graph, shapes: Graph, report: Graph, report_node: Node) -> int:
     hierarchy = Hierarchy.of(store)
     added = 0
     for constraint in sparql_constraints(shapes):
-        for row in rows(store, targeted_query(constraint, hierarchy)):
+        for row in solutions(store, constraint, hierarchy):
             add_result(report, report_node, constraint, row)
             added += 1
     return added
@@ -262,11 +387,12 @@ def check(data: Graph, shapes: Graph, report: Graph, report_node: Node) -> int:
 def add_result(report: Graph, report_node: Node, constraint: SparqlConstraint,
                row: dict[str, Node]) -> None:
     """One row of a constraint as a sh:ValidationResult of the report."""
+    # Without ?value, the value node of a node shape is the focus node (SHACL 5.3.2).
     result = add_result_node(report, report_node, focus=row["this"],
                              severity=constraint.severity, shape=constraint.shape,
                              component=SH.SPARQLConstraintComponent,
-                             message=message(constraint.message, row), value=row.get("value"),
-                             path=row.get("path"))
+                             message=message(constraint.message, row),
+                             value=row.get("value", row["this"]), path=row.get("path"))
     report.add((result, SH.sourceConstraint, constraint.constraint))
 
 
@@ -289,11 +415,13 @@ def add_result_node(report: Graph, report_node: Node, *, focus: Node, severity: 
     return result
 
 
-def rows(store: ox.Store, query: str) -> Iterator[dict[str, Node]]:
+def rows(store: ox.Store, query: str,
+         bound: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+         ) -> Iterator[dict[str, Node]]:
     """The solutions of a SELECT query as rdflib terms, unbound variables left out."""
-    solutions = store.query(query)
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
+    found = store.query(query, substitutions=bound)
+    names = [v.value for v in found.variables]
+    for solution in found:
         yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
 
 
@@ -303,7 +431,10 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     datatype = URIRef(term.datatype.value) if term.language is None else None
-    return Literal(term.value, lang=term.language, datatype=datatype)
+    if datatype == XSD.string:  # a simple literal, as rdflib parses one
+        datatype = None
+    # as stored: rdflib would rewrite an ill-formed "none"^^xsd:boolean to "false"
+    return Literal(term.value, lang=term.language, datatype=datatype, normalize=False)
 
 
 def message(template: str, row: dict[str, Node]) -> str:
