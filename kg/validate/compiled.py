@@ -51,8 +51,10 @@ from kg.validate.sparql import (
     solutions,
     sparql_constraints,
     sparql_term,
+    store_of,
     targeted_query,
     targeted_shapes,
+    to_oxigraph,
     to_rdflib,
 )
 
@@ -587,7 +589,7 @@ def _as_written(source: Graph, shapes: Graph) -> dict[Node, Literal]:
                     | {n for n in shapes.objects(None, SH.targetNode) if isinstance(n, Literal)})
     scratch = ox.Store()
     scratch.extend(ox.Quad(ox.NamedNode(f"urn:literal:{i}"), ox.NamedNode("urn:value"),
-                           _to_ox(literal)) for i, literal in enumerate(literals))
+                           to_oxigraph(literal)) for i, literal in enumerate(literals))
     stored: dict[Node, list[Literal]] = {}
     for quad in scratch:
         original = literals[int(quad.subject.value.removeprefix("urn:literal:"))]
@@ -603,14 +605,6 @@ def _as_written(source: Graph, shapes: Graph) -> dict[Node, Literal]:
 def _text(literal: Literal) -> tuple[str, str, str]:
     """A literal as written (rdflib's == may compare values: "none"^^xsd:boolean == false)."""
     return str(literal), str(literal.datatype or ""), literal.language or ""
-
-
-def store_of(graph: Graph) -> ox.Store:
-    """An in-memory store holding `graph`, its blank nodes under the same labels (so that the
-    report names the graph's own nodes)."""
-    store = ox.Store()
-    store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph)
-    return store
 
 
 def validate_graph(graph: Graph, ontology: Graph | None = None, *,
@@ -672,24 +666,10 @@ class StoreLookups:
     def _read(self, query: str, node: Node, pred: URIRef) -> list[Node]:
         key = (query, node, pred)
         if key not in self._cache:
-            bound = {ox.Variable("n"): _to_ox(node), ox.Variable("p"): ox.NamedNode(str(pred))}
+            bound = {ox.Variable("n"): to_oxigraph(node), ox.Variable("p"): ox.NamedNode(str(pred))}
             values = [to_rdflib(s["x"]) for s in self.store.query(query, substitutions=bound)]
             self._cache[key] = sorted(values, key=str)  # stable: the first label is reproducible
         return self._cache[key]
-
-
-def _to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(node)
 
 
 def _integer(node: Node) -> int:

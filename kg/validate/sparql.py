@@ -371,10 +371,17 @@ def without_sparql(shapes: Graph) -> Graph:
     return core
 
 
+def store_of(graph: Graph) -> ox.Store:
+    """An in-memory store holding `graph`, its blank nodes under the same labels (so that a
+    report names the graph's own nodes, as pyshacl does)."""
+    store = ox.Store()
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
+    return store
+
+
 def check(data: Graph, shapes: Graph, report: Graph, report_node: Node) -> int:
     """Add a sh:ValidationResult to the report for every row of every constraint; the count."""
-    store = ox.Store()
-    store.load(data.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+    store = store_of(data)
     hierarchy = Hierarchy.of(store)
     added = 0
     for constraint in sparql_constraints(shapes):
@@ -435,6 +442,20 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         datatype = None
     # as stored: rdflib would rewrite an ill-formed "none"^^xsd:boolean to "false"
     return Literal(term.value, lang=term.language, datatype=datatype, normalize=False)
+
+
+def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        if node.datatype:
+            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+        return ox.Literal(str(node))
+    raise TypeError(node)
 
 
 def message(template: str, row: dict[str, Node]) -> str:
