@@ -26,7 +26,7 @@ from kg.validate.compiled import validate_graph
 from kg.validate.report import ValidationReport, shapes_graph, validate
 from tests.shape_cases import GOOD
 
-EXAMPLES = 200
+EXAMPLES = 1_000
 ONTOLOGY = load_ontology()
 
 

@@ -43,12 +43,23 @@ def verdicts(report: ValidationReport) -> set[tuple[str, str, str]]:
     return {(r.shape, r.focus, r.severity) for r in report.results}
 
 
+def full_results(report: ValidationReport) -> set[tuple]:
+    """Every result as the W3C suite compares them (focus, path, value, shape, component,
+    severity), in the report's short forms."""
+    return {(r.focus, r.path, r.value, r.shape, r.component, r.severity) for r in report.results}
+
+
 def assert_same(graph: Graph, ontology: Graph | None = ONTOLOGY) -> ValidationReport:
+    """The compiled engine on the graph (what `kg validate FILES` runs) gives pyshacl's results,
+    values and paths included; on a store loaded from it, the same verdicts."""
     theirs = validate(graph, ontology)
-    ours = validate_store(store_of(graph, ontology), ontology)
-    assert verdicts(ours) == verdicts(theirs), ours.text()
-    assert ours.conforms is theirs.conforms
-    return ours
+    ours = validate_graph(graph, ontology)
+    assert full_results(ours) == full_results(theirs), ours.text()
+    assert (ours.conforms, ours.passes) == (theirs.conforms, theirs.passes)
+    in_place = validate_store(store_of(graph, ontology), ontology)
+    assert verdicts(in_place) == verdicts(theirs), in_place.text()
+    assert (in_place.conforms, in_place.passes) == (theirs.conforms, theirs.passes)
+    return in_place
 
 
 def test_shipped_graph_agrees(built) -> None:
@@ -144,6 +155,11 @@ def test_command_validates_a_store_in_place(built, tmp_path: Path) -> None:
     assert as_json.exit_code == 1
     shapes = {(r["shape"], r["focus"]) for r in json.loads(as_json.output)["results"]}
     assert ("unkgsh:Vote-option", "id:vote/A-RES-ES-11-7/USA") in shapes
+    reference = runner.invoke(validate_command, ["--store", str(tmp_path / "store"),
+                                                 "--engine", "pyshacl", "--format", "json"])
+    assert reference.exit_code == 1, reference.output
+    assert ("unkgsh:Vote-option", "id:vote/A-RES-ES-11-7/USA") in {
+        (r["shape"], r["focus"]) for r in json.loads(reference.output)["results"]}
     missing = runner.invoke(validate_command, ["--store", str(tmp_path / "none")])
     assert missing.exit_code == 2
     assert missing.output.strip().splitlines() == [f"error: no store at {tmp_path / 'none'}: "
@@ -217,12 +233,6 @@ def test_node_kind_of_subjects_is_checked_when_the_pattern_fails() -> None:
 
 UNKGSH = "https://w3id.org/unkg/shapes#"
 SUBCLASS = "https://example.org/extension#"
-
-
-def full_results(report: ValidationReport) -> set[tuple]:
-    """Every result as the W3C suite compares them (focus, path, value, shape, component,
-    severity), in the report's short forms."""
-    return {(r.focus, r.path, r.value, r.shape, r.component, r.severity) for r in report.results}
 
 
 def sparql_constraint_cases() -> list[tuple[str, Case]]:
@@ -323,3 +333,15 @@ def test_datatype_the_store_would_rewrite_is_checked_on_the_graph(name: str) -> 
     assert any(line.startswith(f"sh:datatype {datatype} (") and shape in line
                for line in in_place.limits), in_place.limits
     assert "== Not checked exactly ==" in in_place.text()
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_both_engines_print_the_same_report_of_a_file(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "data.ttl"
+    mistake_graph(name).serialize(path, format="turtle")
+    runs = {engine: CliRunner().invoke(validate_command, [str(path), "--engine", engine,
+                                                          "--format", "json"])
+            for engine in ("compiled", "pyshacl")}
+    assert runs["compiled"].exit_code == runs["pyshacl"].exit_code == 1
+    assert json.loads(runs["compiled"].output) == json.loads(runs["pyshacl"].output)
+    assert runs["compiled"].output == runs["pyshacl"].output

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
@@ -271,6 +272,12 @@ def _binds_this(query: str, constraint: Node) -> bool:
     except SyntaxError as error:
         raise InvalidShape(f"the sh:select of {_name(constraint)} is not valid SPARQL: "
                            f"{str(error).splitlines()[0]}") from None
+    return _free_this_is_safe(query)
+
+
+@cache
+def _free_this_is_safe(query: str) -> bool:
+    """The analysis of _binds_this, once per query text (rdflib parses in tens of ms)."""
     try:
         algebra = prepareQuery(query).algebra
     except Exception:  # rdflib's parser is stricter here and there: run it the safe way
