@@ -127,8 +127,32 @@ def test_unsupported_constraint_is_refused() -> None:
     """, format="turtle")
     with pytest.raises(UnsupportedShape, match="uniqueLang"):
         compile_shapes(shapes, Hierarchy([]))
-    with pytest.raises(UnsupportedShape, match="uniqueLang"):
+    with pytest.raises(UnsupportedShape) as refused:
         validate_store(ox.Store(), shapes=shapes)
+    assert str(refused.value).startswith("sh:uniqueLang is not supported by the compiled engine "
+                                         "(shape _:")
+    assert str(refused.value).endswith("; use --engine pyshacl")
+
+
+def test_a_projects_shape_the_engine_cannot_compile_is_refused_not_skipped(tmp_path: Path,
+                                                                          ) -> None:
+    # A project adds a shape with sh:xone: the compiled engine refuses the whole run by name;
+    # pyshacl (--engine pyshacl) validates it.
+    (tmp_path / "shapes").mkdir()
+    (tmp_path / "shapes" / "extra.ttl").write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix unkg: <https://w3id.org/unkg/ontology#> .
+        @prefix ex: <https://example.org/shapes#> .
+        ex:OneName a sh:NodeShape ; sh:targetClass unkg:State ;
+            sh:xone ( [ sh:path unkg:iso3 ; sh:minCount 1 ] [ sh:path ex:code ; sh:minCount 1 ] ) .
+    """, encoding="utf-8")
+    shapes = shapes_graph(tmp_path)
+    graph = Graph().parse(GOOD, format="turtle")
+    with pytest.raises(UnsupportedShape) as refused:
+        validate_graph(graph, ONTOLOGY, shapes=shapes)
+    assert str(refused.value) == ("sh:xone is not supported by the compiled engine (shape "
+                                  "<https://example.org/shapes#OneName>); use --engine pyshacl")
+    assert validate(graph, ONTOLOGY, project=tmp_path).passes
 
 
 def test_command_validates_a_store_in_place(built, tmp_path: Path) -> None:

@@ -20,8 +20,12 @@ within the subtype's range, and sh:datatype xsd:integer cannot tell an xsd:int: 
 lists these checks under `limits`. When the store was loaded from a graph at hand
 (`validate_graph`, what `kg validate FILES` runs), those checks run exactly on that graph.
 
-tests/test_shacl_compiled.py checks the verdicts against kg.validate.report (pyshacl) on
-the shipped graph and on every bad case of tests/shape_cases.py.
+A shape using SHACL this module does not translate is refused (UnsupportedShape, naming the
+feature and pointing to --engine pyshacl), never skipped; FEATURES lists what it compiles.
+
+tests/test_shacl_compiled.py checks the results against kg.validate.report (pyshacl) on
+the shipped graph and on every case of tests/shape_cases.py; tests/test_engines_agree.py on
+generated graphs; tests/test_w3c_shacl.py holds the engine to the W3C SHACL test suite.
 """
 
 from __future__ import annotations

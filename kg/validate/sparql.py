@@ -5,7 +5,9 @@ each time, which costs minutes on the shipped graph. Every constraint in
 shapes/rules.ttl binds $this with a triple pattern of its own, so the same
 query with $this left free finds every violating focus node in one pass; the
 query is wrapped so that it keeps only the rows whose $this the shape targets.
-tests/test_shapes.py checks that this gives pyshacl's verdicts on every bad case.
+tests/test_shapes.py checks that this gives pyshacl's verdicts on every bad case. A query
+for which that would not hold ($this not bound by a triple pattern, or read where it would
+be unbound) runs once per focus node with $this pre-bound, as SHACL defines it.
 
 The same queries serve kg.validate.report (an in-memory copy of an rdflib graph) and
 kg/validate/compiled.py (a store validated in place): `targeted_query` is the one
