@@ -369,3 +369,11 @@ def test_both_engines_print_the_same_report_of_a_file(name: str, tmp_path: Path)
     assert runs["compiled"].exit_code == runs["pyshacl"].exit_code == 1
     assert json.loads(runs["compiled"].output) == json.loads(runs["pyshacl"].output)
     assert runs["compiled"].output == runs["pyshacl"].output
+
+
+def test_the_projects_sparql_constraints_run_once_over_the_whole_store() -> None:
+    # Run once per focus node, a constraint would take hours on the voting history's million
+    # ballots: each one must bind $this by a triple pattern (or give unkgsh:wholeGraphSelect).
+    constraints = sparql_constraints(shapes_graph())
+    assert len(constraints) >= 13
+    assert [c.constraint for c in constraints if c.per_focus] == []
