@@ -19,7 +19,7 @@ COMMANDS = {
     "load": "kg.store.remote:load_command",
     "serve": "kg.serve.server:serve_command",
     "analyze": "kg.analysis.cli:analyze_command",
-    "import-undl": "kg.pipeline.history:import_undl_command",
+    "import-undl": "kg.pipeline.importing:import_undl_command",
 }
 
 

@@ -57,7 +57,8 @@ def test_bad_graph_is_caught_with_the_shape_message(case: Case) -> None:
     report = validate(case.graph())
     assert pairs(report) == case.expected, report.text()
     assert {r.severity for r in report.results} == {case.severity}
-    assert report.conforms is (case.severity != "Violation")
+    assert report.passes is (case.severity != "Violation")
+    assert report.conforms is False  # SHACL: any result, a warning too
     for result in report.results:
         assert result.message.startswith(declared_message(result.shape)), result
 
@@ -180,3 +181,24 @@ def test_command_exit_codes_and_formats(tmp_path) -> None:
     assert unreadable.exception is None or isinstance(unreadable.exception, SystemExit)
     missing = runner.invoke(validate_command, [str(tmp_path / "none.ttl")])
     assert missing.exit_code == 2 and "file not found" in missing.output
+
+
+def test_warnings_alone_pass_but_do_not_conform(tmp_path) -> None:
+    # SHACL's sh:conforms is false whenever there is a result; only violations fail a build.
+    case = next(c for c in CASES if c.severity == "Warning")
+    report = validate(case.graph())
+    assert report.passes and not report.conforms
+    standard = Graph().parse(data=report.turtle(), format="turtle")
+    assert (None, SH.conforms, Literal(False)) in standard
+    assert (None, SH.conforms, Literal(True)) not in standard
+    document = json.loads(report.json())
+    assert document["conforms"] is False and document["passes"] is True
+    assert report.text().startswith("Passes (no violation), but does not conform: "
+                                    "0 violation(s), 1 warning(s)")
+    path = tmp_path / "warned.ttl"
+    case.graph().serialize(path, format="turtle")
+    for engine in ("compiled", "pyshacl"):
+        run = CliRunner().invoke(validate_command, [str(path), "--engine", engine,
+                                                    "--format", "json"])
+        assert run.exit_code == 0, run.output
+        assert json.loads(run.output)["conforms"] is False

@@ -21,6 +21,7 @@ import yaml
 
 from kg.errors import CuratorError
 from kg.ingest.yamlio import read_yaml
+from kg.pipeline.history import import_files
 
 HISTORY_FILE = "history.yaml"
 CHECKPOINTS = "history"
@@ -121,8 +122,6 @@ def history_checkpoint(out_dir: Path, declared: Sequence[DeclaredFile],
                        *, progress: bool = False, strict: bool = False) -> tuple[Path, list]:
     """The checkpoint store of the declared files, imported now if there is none yet, and the
     import's reports (empty when the checkpoint was reused). Call under the build lock."""
-    from kg.pipeline.history import import_files  # the bulk importer: only when there is history
-
     folder = out_dir / CHECKPOINTS / checkpoint_key(declared)
     store = folder / "store"
     if store.is_dir():

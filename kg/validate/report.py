@@ -10,12 +10,14 @@ superclass triple and slow validation for no extra check.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pyshacl
+import rdflib
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SH, SKOS
@@ -47,14 +49,34 @@ class ValidationResult:
 
 @dataclass
 class ValidationReport:
-    """The verdict (violations fail; warnings are listed) and three renderings of it."""
+    """The results and three renderings of them. Two verdicts: SHACL's `conforms` (no result of
+    any severity, what sh:conforms says) and the project's `passes` (no violation: warnings are
+    listed for a curator but do not stop a build)."""
 
-    conforms: bool
     results: list[ValidationResult]
     graph: Graph  # the standard sh:ValidationReport graph
     # (severity, shape) -> results found but not listed: a store validated in place lists the
     # first few of each constraint (kg/validate/compiled.py); empty when every result is listed.
     omitted: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Checks the engine could not make exactly, in a curator's words (see kg/validate/compiled.py).
+    limits: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        node = self.graph.value(predicate=RDF.type, object=SH.ValidationReport)
+        if node is None:
+            node = BNode()
+            self.graph.add((node, RDF.type, SH.ValidationReport))
+        self.graph.set((node, SH.conforms, Literal(self.conforms)))
+
+    @property
+    def conforms(self) -> bool:
+        """SHACL's verdict: true only when the report has no result at all (warnings too)."""
+        return not self.results and not self.omitted
+
+    @property
+    def passes(self) -> bool:
+        """The project's rule: no violation (warnings and infos do not fail a build)."""
+        return self._count("Violation") == 0
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -69,11 +91,14 @@ class ValidationReport:
         return listed + sum(n for (sev, _), n in self.omitted.items() if sev == severity)
 
     def text(self) -> str:
-        if not self.results:
-            return "The graph conforms to the shapes: no violation, no warning.\n"
+        if not self.results and not self.omitted:
+            return "The graph conforms to the shapes: no violation, no warning.\n" + (
+                self._limits_text())
+        verdict = ("Passes (no violation), but does not conform" if self.passes
+                   else "Does NOT pass")
         lines = [
-            f"{'Conforms' if self.conforms else 'Does NOT conform'}: "
-            f"{self._count('Violation')} violation(s), {self._count('Warning')} warning(s)."
+            f"{verdict}: {self._count('Violation')} violation(s), "
+            f"{self._count('Warning')} warning(s), {self._count('Info')} info(s)."
         ]
         for severity in sorted({r.severity for r in self.results}, key=SEVERITY_ORDER.get):
             group = [r for r in self.results if r.severity == severity]
@@ -89,7 +114,12 @@ class ValidationReport:
             for (sev, shape), n in sorted(self.omitted.items()):
                 if sev == severity:
                     lines.append(f"- ... and {n} more from {shape}, not listed")
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n" + self._limits_text()
+
+    def _limits_text(self) -> str:
+        if not self.limits:
+            return ""
+        return "\n".join(["", "== Not checked exactly ==", *(f"- {t}" for t in self.limits)]) + "\n"
 
     def turtle(self) -> str:
         # Canonical blank-node labels make the same report serialise to the same bytes.
@@ -101,7 +131,10 @@ class ValidationReport:
         return canonical.serialize(format="turtle")
 
     def json(self) -> str:
-        document: dict = {"conforms": self.conforms, "results": [asdict(r) for r in self.results]}
+        document: dict = {"conforms": self.conforms, "passes": self.passes,
+                           "results": [asdict(r) for r in self.results]}
+        if self.limits:
+            document["limits"] = self.limits
         if self.omitted:
             document["omitted"] = [{"severity": sev, "shape": shape, "count": n}
                                    for (sev, shape), n in sorted(self.omitted.items())]
@@ -145,9 +178,7 @@ def validate(data: Graph, ontology: Graph | None = None, *,
     check_sparql(graph, shapes_graph(project), report_graph, report_node)
     nodes = report_graph.subjects(RDF.type, SH.ValidationResult)
     results = sorted((_result(report_graph, node, data) for node in nodes), key=_order)
-    conforms = not any(r.severity == "Violation" for r in results)
-    report_graph.set((report_node, SH.conforms, Literal(conforms)))
-    return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+    return ValidationReport(results=results, graph=report_graph)
 
 
 def _order(r: ValidationResult) -> tuple:
@@ -239,8 +270,26 @@ def curated_in_of(node: Node, objects: Objects, subjects: Subjects, depth: int =
     return found
 
 
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """Parse literals as written: by default rdflib rewrites "none"^^xsd:boolean to "false"
+    (ill-formed, but no longer visibly so to an engine reading the text) and "01"^^xsd:integer
+    to "1", and SHACL checks, and a report quotes, what the data says."""
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+
+
 def load_rdf(paths: Iterable[Path]) -> Graph:
     """Parse RDF files into one graph (format from the extension); a bad file is a CuratorError."""
+    with literals_as_written():
+        return _load_rdf(paths)
+
+
+def _load_rdf(paths: Iterable[Path]) -> Graph:
     graph = Graph()
     for path in paths:
         fmt = guess_format(str(path))
