@@ -20,6 +20,7 @@ COMMANDS = {
     "serve": "kg.serve.server:serve_command",
     "analyze": "kg.analysis.cli:analyze_command",
     "import-undl": "kg.pipeline.history:import_undl_command",
+    "coverage": "kg.review.cli:coverage_command",
 }
 
 
