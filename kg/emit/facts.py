@@ -149,6 +149,8 @@ class Facts:
                 self.refs[f"doc:{symbol}"] = document_iri(symbol)
             elif record.kind == "amendment":
                 self.refs[f"amendment:{record.id}"] = entity_iri("amendment", record.id)
+                self.names[entity_iri("amendment", record.id)] = str(
+                    record.data.get("name") or record.data.get("description"))
             elif record.kind == "vote-event":
                 self.vote_events[record.id] = vote_event_iri(record.id)
             elif prefix in REF_KINDS:
@@ -472,9 +474,9 @@ class Facts:
     def _outcome_claim(self, graph: TripleSink, record: Record) -> list[URIRef]:
         motion = self.ref(record, record.data["motion"], MOTIONS)
         outcome = self.concept(record, "Outcomes", record.data["outcome"])
+        name = self.names.get(motion, str(record.data["motion"]).split(":", 1)[-1])
         return [self._claim(graph, record, None, motion, UNKG.outcome, outcome,
-                            f"{record.data['motion']} was {record.data['outcome']} "
-                            "(as reported)")]
+                            f"{name.rstrip('.')}: {record.data['outcome']} (as reported)")]
 
     def _position_claim(self, graph: TripleSink, record: Record) -> list[URIRef]:
         """An actor's position on a text or amendments where the source gives no ballot."""
