@@ -21,6 +21,7 @@ COMMANDS = {
     "analyze": "kg.analysis.cli:analyze_command",
     "import-undl": "kg.pipeline.history:import_undl_command",
     "coverage": "kg.review.cli:coverage_command",
+    "review": "kg.review.cli:review_command",
 }
 
 
