@@ -118,6 +118,6 @@ def build_command(project: Path, out: Path) -> None:
     click.echo(summary(result))
     if result.warnings:
         click.echo(f"validation: conforms, with {len(result.warnings)} warnings "
-                   "(facts carried by one source; `kg validate` lists them)")
+                   "(facts carried by one source, or not yet reviewed; `kg validate` lists them)")
     click.echo(f"exports: {', '.join(str(out / name) for name in EXPORTS)}")
     click.echo(f"embedded store: {out / STORE}")
