@@ -121,3 +121,22 @@ def test_claim_reviews_rate_the_claims_the_record_settles(pages: Path) -> None:
                           format="json-ld")
     kinds = {str(o) for o in graph.objects()}
     assert "http://schema.org/ClaimReview" in kinds
+
+
+def test_pages_and_reviews_are_byte_identical_when_rewritten(
+        built: tuple[BuildResult, Path], pages: Path, tmp_path: Path) -> None:
+    again = CliRunner().invoke(review_command, ["--graph", str(built[1] / "unkg.ttl"),
+                                                "--project", str(ROOT), "--out", str(tmp_path)])
+    assert again.exit_code == 0, again.output
+    names = sorted(p.name for p in pages.iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    for name in names:
+        assert (pages / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_review_without_a_built_graph_says_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(review_command, ["--graph", str(tmp_path / "none.ttl"),
+                                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code != 0
+    assert "run `kg build` first" in str(result.exception)
+    assert not (tmp_path / "out").exists()
