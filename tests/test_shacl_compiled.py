@@ -43,7 +43,9 @@ def verdicts(report: ValidationReport) -> set[tuple[str, str, str]]:
 
 def assert_same(graph: Graph, ontology: Graph | None = ONTOLOGY) -> ValidationReport:
     theirs = validate(graph, ontology)
-    ours = validate_store(store_of(graph, ontology), ontology)
+    # every result listed (not the first 100 per constraint): the shipped graph has more than
+    # 100 facts awaiting review
+    ours = validate_store(store_of(graph, ontology), ontology, listed=None)
     assert verdicts(ours) == verdicts(theirs), ours.text()
     assert ours.conforms is theirs.conforms
     return ours
