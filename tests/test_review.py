@@ -154,9 +154,10 @@ def test_an_uncovered_sentence_fails_the_command(built: tuple[BuildResult, Path]
                                                  tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     path = project / "facts" / "left-out.yaml"
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    path.write_text(yaml.safe_dump([e for e in entries if e["sentence"] != "What preceded"]),
-                    encoding="utf-8")
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["left_out"]
+    path.write_text(yaml.safe_dump(
+        {"left_out": [e for e in entries if e["sentence"] != "What preceded"]}),
+        encoding="utf-8")
     result = CliRunner().invoke(coverage_command, ["--graph", str(built[1] / "unkg.ttl"),
                                                    "--project", str(project)])
     assert result.exit_code == 1
@@ -167,8 +168,8 @@ def test_a_left_out_sentence_that_is_not_in_the_article(built: tuple[BuildResult
                                                          tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     with (project / "facts" / "left-out.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("- source: moscow-times-2025-02-25\n  sentence: Nothing of the kind\n"
-                     "  reason: test\n")
+        handle.write("  - source: moscow-times-2025-02-25\n    sentence: Nothing of the kind\n"
+                     "    reason: test\n")
     with pytest.raises(CuratorError, match=r"facts/left-out.yaml: line \d+: no sentence of "
                        r"moscow-times-2025-02-25 has the words \"Nothing of the kind\""):
         coverage(built[0].graph, project)

@@ -56,9 +56,11 @@ def read_left_out(project: Path) -> list[LeftOut]:
     path = project / display
     if not path.is_file():
         return []
-    data = read_yaml(path, display) or []
-    if not isinstance(data, list):
-        raise CuratorError("a list of {source, sentence, reason} entries", file=display)
+    data = read_yaml(path, display) or {}
+    if not isinstance(data, dict) or not isinstance(data.get("left_out") or [], list):
+        raise CuratorError("write `left_out:` followed by a list of {source, sentence, reason}",
+                           file=display)
+    data = data.get("left_out") or []
     entries = []
     for item in data:
         where = f"line {item.get(LINE, '?')}" if isinstance(item, dict) else None
