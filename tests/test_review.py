@@ -73,6 +73,24 @@ OLD_RECORDS = """
   evidence:
     - source: moscow-times-2025-02-25
       quote: "We believe that such a balanced position indicates a real desire"
+- id: old-ukraine-stunned
+  kind: statement
+  speaker: state:UKR
+  text: "stunned"
+  direct: true
+  evidence:
+    - source: article-2025-02-25-rubio-breitbart
+      quote: "This “stunned” Ukraine."
+- id: old-nebenzia-step-in-right-direction
+  kind: statement
+  speaker: person:vassily-nebenzia
+  text: "a step in the right direction"
+  direct: true
+  about: [state:USA, doc:A/RES/ES-11/8]
+  comments_on: [A/RES/ES-11/8]
+  evidence:
+    - source: article-2025-02-24-us-votes-against
+      quote: "welcomed the US position, calling Washington’s original draft “a step in the right direction.”"
 - id: old-sc-full-scale-invasion-vetoed
   kind: outcome
   motion: amendment:sc-2774-full-scale-invasion
@@ -184,6 +202,18 @@ def test_sentences_do_not_end_at_abbreviations() -> None:
 
 
 # ---------------------------------------------------------------- the issue's items, one rule each
+
+def test_item_1_speaker_named_as_what_the_words_are_about(old_record) -> None:
+    _, findings, _ = old_record
+    [finding] = found(findings, "old-ukraine-stunned", "speaker-as-object")
+    assert 'stunned" ukraine' in finding.message
+
+
+def test_item_3_remark_on_the_draft_recorded_on_the_resolution(old_record) -> None:
+    _, findings, _ = old_record
+    assert found(findings, "old-nebenzia-step-in-right-direction", "said-of-the-draft")
+    assert not found(findings, "nebenzia-step-in-right-direction", "said-of-the-draft")
+
 
 def test_item_2_contradiction_whose_words_do_not_name_it(old_record) -> None:
     _, findings, _ = old_record

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.ingest.quotes import fold
 from kg.model.iris import state_iri
-from kg.model.namespaces import DCTERMS, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, UNKG
+from kg.model.namespaces import DCTERMS, OPENGOV, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, UNKG
 from kg.review.corpus import Article, Span, articles
 
 NUMBER_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
@@ -36,7 +36,8 @@ class Finding:
 
 def review_findings(graph: Graph, project: Path) -> list[Finding]:
     found = articles(graph, project)
-    checks = (quote_far_from_speaker, text_not_in_evidence_sentences, reporting_clause_in_text,
+    checks = (quote_far_from_speaker, speaker_as_object, said_of_the_draft,
+              text_not_in_evidence_sentences, reporting_clause_in_text,
               contradiction_without_its_words, ballot_claim_without_roll_call,
               fixed_group_cited_without_members, date_claim_written_before,
               undated_beside_dated)
@@ -96,6 +97,55 @@ def quote_far_from_speaker(graph: Graph, found: list[Article]) -> list[Finding]:
                     f" but its speaker ({', '.join(sorted(words)) or speaker}) is not named "
                     "there or in the sentence before: whose words are they?"))
     return results
+
+
+def speaker_as_object(graph: Graph, found: list[Article]) -> list[Finding]:
+    """Quoted words followed at once by the speaker's name ('This “stunned” Ukraine'): the
+    speaker is what the words are about, not who said them."""
+    results = []
+    for statement in graph.subjects(UNKG.directQuote, Literal(True)):
+        words = names(graph, graph.value(statement, SCHEMA.creator))
+        text = fold(str(graph.value(statement, SCHEMA.text) or "")).lower()
+        for article, span in evidence_spans(found, statement):
+            quoted = fold(article.text[span.start:span.end]).lower()
+            at = quoted.find(text)
+            if at < 0 or not text:
+                continue
+            after = quoted[at + len(text):].lstrip("\"' ")
+            if any(re.match(rf"{re.escape(fold(w).lower())}(?!\w)", after) for w in words):
+                results.append(Finding(
+                    where(graph, statement, span.record), "speaker-as-object",
+                    f'in {article.id} the quoted words are followed by the speaker\'s name '
+                    f'("{quoted[at:at + len(text) + 12]}..."): is the speaker what the words '
+                    "are about rather than who said them?"))
+    return results
+
+
+def said_of_the_draft(graph: Graph, found: list[Article]) -> list[Finding]:
+    """A remark whose evidence names a text before amendment ('Washington's original draft')
+    but which is recorded as about the resolution adopted from it."""
+    results = []
+    for draft in graph.subjects(RDF.type, UNKG.DraftText):
+        resolution = graph.value(draft, UNKG.draftOf)
+        event = next(graph.subjects(OPENGOV.motion, resolution), None)
+        draft_names = {n for n in names(graph, draft) if len(n.split()) > 1}
+        for statement in graph.subjects(RDF.type, UNKG.Statement):
+            targets = set(graph.objects(statement, SCHEMA.about)) | set(
+                graph.objects(statement, UNKG.commentsOn))
+            if not targets & {resolution, event} - {None} or draft in targets:
+                continue
+            for article, span in evidence_spans(found, statement):
+                if mentions(context(article, span), draft_names):
+                    results.append(Finding(
+                        where(graph, statement, span.record), "said-of-the-draft",
+                        f"its words in {article.id} are said of {label_of(graph, draft)}, but "
+                        f"it is recorded as about the resolution adopted from it: about: "
+                        "draft:… instead"))
+    return results
+
+
+def label_of(graph: Graph, node: URIRef) -> str:
+    return str(graph.value(node, RDFS.label) or node)
 
 
 def text_not_in_evidence_sentences(graph: Graph, found: list[Article]) -> list[Finding]:
