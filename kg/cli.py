@@ -20,6 +20,8 @@ COMMANDS = {
     "serve": "kg.serve.server:serve_command",
     "analyze": "kg.analysis.cli:analyze_command",
     "import-undl": "kg.pipeline.importing:import_undl_command",
+    "coverage": "kg.review.cli:coverage_command",
+    "review": "kg.review.cli:review_command",
 }
 
 

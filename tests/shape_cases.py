@@ -84,6 +84,23 @@ EV, QUOTE, POSITION = "evidence/european-allies/1", "evidence/european-allies/1/
 TARGET, ROW = "evidence/european-allies/1/target", "evidence/undl-ga-4076672/1/row"
 
 
+DESCRIBED, DRAFT = "group/european-leaders", "draft/us-original-ga-draft"
+AMENDMENTS, PROVISION = "amendments/their-attempts", "provision/no-criticism"
+# What a valid node of each kind reported only by the articles holds (besides its type).
+DRAFT_DATA = f'rdfs:label "The US draft" ; unkg:draftOf {iri(ES8)} ; unkg:evidence {iri(EV)}'
+AMENDMENTS_DATA = f'rdfs:label "Their attempts" ; unkg:proposedFor {iri(S2774)} ; unkg:evidence {iri(EV)}'
+PROVISION_DATA = (f'unkg:provisionOf {iri(S2774)} ; schema:text "criticism of Russia" ; unkg:omits true ; '
+                  f'unkg:evidence {iri(EV)} ; unkg:reviewedBy "A. Reviewer"')
+ASSERTION_DATA = f'schema:text "a shift in US policy" ; unkg:evidence {iri(EV)} ; unkg:reviewedBy "A. Reviewer"'
+KINDS = {"draft": "unkg:DraftText", "amendments": "unkg:DescribedAmendments",
+         "provision": "unkg:ReportedProvision", "assertion": "unkg:Assertion"}
+
+
+def reported(node: str, data: str) -> str:
+    """Update that adds a node of the kind its IRI names (draft/…, provision/…) holding `data`."""
+    return f"INSERT DATA {{ {iri(node)} a {KINDS[node.split('/')[0]]} ; {data} }}"
+
+
 def council_vote(held: str | None, yes: int) -> str:
     """Update that moves the Council's adoption of S/RES/2774 to `held` (None: no date) with `yes`
     yes votes, its roll call no longer marked complete (so the ballots need not add up)."""
@@ -276,6 +293,31 @@ CASES: list[Case] = [
     case("statement dated before the vote", replace(STATEMENT, "dcterms:date", '"2025-02-23"^^xsd:date'),
          ("StatementNotBeforeVote", STATEMENT)),
     case("ISO code differs from IRI", replace("state/UKR", "unkg:iso3", '"UKA"'), ("Iso3MatchesIri", "state/UKR")),
+    # issue 18: reasons for stances, reviews, described groups, drafts, amendments named together,
+    # provisions and assertions
+    case("stance reason as IRI", add(STATEMENT, "unkg:stanceReason", iri(ES7)), ("Statement-stanceReason", STATEMENT)),
+    case("said at a vote event", add(STATEMENT, "unkg:saidAt", iri(GA_EVENT)), ("Statement-saidAt", STATEMENT)),
+    case("praise without a reason", drop(STATEMENT, "unkg:stanceReason"), ("StanceNeedsReason", STATEMENT), severity="Warning"),
+    case("claim not reviewed", drop(CLAIM, "unkg:reviewedBy"), ("Review-reviewedBy", CLAIM), severity="Warning"),
+    case("described group with fixed members", copy(GROUP, DESCRIBED) + f" ; INSERT DATA {{ {iri(DESCRIBED)} a unkg:DescribedGroup }}",
+         ("DescribedGroup-hasMember", DESCRIBED)),
+    case("named member that is a document", copy(GROUP, DESCRIBED) + " ; " + drop(DESCRIBED, "org:hasMember")
+         + f" ; INSERT DATA {{ {iri(DESCRIBED)} a unkg:DescribedGroup ; unkg:namedMember {iri(ES7)} }}",
+         ("DescribedGroup-namedMember", DESCRIBED)),
+    case("draft IRI", reported("draft/US_draft", DRAFT_DATA), ("DraftTextShape", "draft/US_draft")),
+    case("draft of nothing", reported(DRAFT, DRAFT_DATA) + " ; " + drop(DRAFT, "unkg:draftOf"), ("DraftText-draftOf", DRAFT)),
+    case("draft without evidence", reported(DRAFT, DRAFT_DATA) + " ; " + drop(DRAFT, "unkg:evidence"), ("Reported-evidence", DRAFT)),
+    case("amendments IRI", reported("amendments/Their_attempts", AMENDMENTS_DATA), ("DescribedAmendmentsShape", "amendments/Their_attempts")),
+    case("amendments proposed for a state", reported(AMENDMENTS, AMENDMENTS_DATA) + " ; "
+         + replace(AMENDMENTS, "unkg:proposedFor", iri("state/USA")), ("DescribedAmendments-proposedFor", AMENDMENTS)),
+    case("provision IRI", reported("provision/No_criticism", PROVISION_DATA), ("ReportedProvisionShape", "provision/No_criticism")),
+    case("provision of a state", reported(PROVISION, PROVISION_DATA) + " ; " + replace(PROVISION, "unkg:provisionOf", iri("state/RUS")),
+         ("Provision-provisionOf", PROVISION)),
+    case("omits as text", reported(PROVISION, PROVISION_DATA) + " ; " + replace(PROVISION, "unkg:omits", '"yes"'),
+         ("Provision-omits", PROVISION)),
+    case("provision without text", reported(PROVISION, PROVISION_DATA.replace('schema:text "criticism of Russia" ; ', "")),
+         ("Reported-text", PROVISION)),
+    case("assertion IRI", reported("assertion/Policy_shift", ASSERTION_DATA), ("AssertionShape", "assertion/Policy_shift")),
 ]
 
 # Graphs that must conform: good.ttl changed in ways the shapes have to accept.
@@ -284,6 +326,13 @@ CONFORMING: list[Case] = [
     case("Council adoption with 7 yes in 1960", council_vote("1960-05-01", 7)),
     case("Council adoption with 7 yes on 30 August 1965", council_vote("1965-08-30", 7)),
     case("Council adoption with 9 yes in 2000", council_vote("2000-05-01", 9)),
+    # issue 18: each kind reported only by the articles, as the loader writes it
+    case("a draft text", reported(DRAFT, DRAFT_DATA)),
+    case("amendments named together", reported(AMENDMENTS, AMENDMENTS_DATA)),
+    case("a provision the text omits", reported(PROVISION, PROVISION_DATA)),
+    case("an assertion", reported("assertion/policy-shift", ASSERTION_DATA)),
+    case("a described group with named members", copy(GROUP, DESCRIBED) + " ; " + drop(DESCRIBED, "org:hasMember")
+         + f" ; INSERT DATA {{ {iri(DESCRIBED)} a unkg:DescribedGroup ; unkg:namedMember {iri('state/FRA')} }}"),
 ]
 
 # The three curator mistakes, as graphs merged onto good.ttl, with what the report must say.

@@ -27,6 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "kg.analysis": MODEL | {"kg.store", "kg.query"},
     "kg.serve": MODEL | {"kg.store", "kg.query"},
     "kg.pipeline": MODEL | {"kg.ingest", "kg.emit", "kg.store", "kg.validate"},
+    "kg.review": MODEL | {"kg.ingest", "kg.emit"},
     "kg.cli": BASE,  # commands are named as strings and imported lazily
     "kg.__main__": {"kg.cli"},
 }

@@ -71,6 +71,19 @@ CASES = {
         lambda p: _edit(p, "facts/statements.yaml", "  speaker: person:dmitry-peskov",
                         "  speeker: person:dmitry-peskov"),
         ["unknown field 'speeker'", "did you mean 'speaker'"]),
+    "review without its date": (
+        lambda p: _edit(p, "facts/claims.yaml", "  event: A/RES/ES-11/8\n",
+                        "  event: A/RES/ES-11/8\n  reviewed: {by: A. Reviewer}\n"),
+        ["facts/claims.yaml", "record 'usa-abstain-es-11-8'", "reviewed needs by", "and date"]),
+    "position that is not one": (
+        lambda p: _edit(p, "facts/claims.yaml", "  position: opposition", "  position: against"),
+        ["facts/claims.yaml", "record 'hun-opposed-ga-european-amendments'",
+         "position must be one of support, opposition"]),
+    "provision of a state": (
+        lambda p: _edit(p, "facts/provisions.yaml", "  document: doc:A/RES/ES-11/7",
+                        "  document: state:UKR"),
+        ["facts/provisions.yaml", "record 'es-11-7-criticises-russia'", "'state:UKR' cannot be "
+         "used here; expected a doc or draft reference"]),
     "malformed CSV row": (_break_csv, [GA_CSV, "row 388", "wrong number of fields"]),
     "unknown vote code": (_unknown_vote_code, [GA_CSV, "row 2", "unknown vote code 'Q'"]),
     "source changed without its hash": (

@@ -56,7 +56,9 @@ def assert_same(graph: Graph, ontology: Graph | None = ONTOLOGY) -> ValidationRe
     ours = validate_graph(graph, ontology)
     assert full_results(ours) == full_results(theirs), ours.text()
     assert (ours.conforms, ours.passes) == (theirs.conforms, theirs.passes)
-    in_place = validate_store(store_of(graph, ontology), ontology)
+    # every result listed (not the first 100 per constraint): the shipped graph has more than
+    # 100 facts awaiting review
+    in_place = validate_store(store_of(graph, ontology), ontology, listed=None)
     assert verdicts(in_place) == verdicts(theirs), in_place.text()
     assert (in_place.conforms, in_place.passes) == (theirs.conforms, theirs.passes)
     return in_place

@@ -94,3 +94,43 @@ def fold(text: str) -> str:
     """Fold typography and white space the way FoldedText does."""
     text = _MARKUP.sub("", text).translate(_FOLD)
     return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # 0-based code point offset of its first character, inclusive
+    end: int  # exclusive
+    text: str
+
+
+# A sentence ends at . ! ? (and any closing quote marks) followed by white space and a capital,
+# a digit or an opening quote; a line break always ends one (headlines, date lines, bylines).
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*(?=\s+[\"'“‘«(]?[A-Z0-9])")
+# "U.S. Position" (a headline) is not the end of a sentence: an abbreviation of capitals.
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}$")
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The article's sentences with their offsets, for coverage and the review rules.
+
+    Simple on purpose: the five articles are plain news prose; each line is split at sentence
+    ends, and an abbreviation such as "U.S." does not end one.
+    """
+    found: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for end in _SENTENCE_END.finditer(line.group()):
+            if _ABBREVIATION.search(line.group()[:end.start() + 1]):
+                continue
+            found += _trimmed(text, start, line.start() + end.end())
+            start = line.start() + end.end()
+        found += _trimmed(text, start, line.end())
+    return found
+
+
+def _trimmed(text: str, start: int, end: int) -> list[Sentence]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [Sentence(start, end, text[start:end])] if start < end else []
