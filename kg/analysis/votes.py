@@ -120,7 +120,7 @@ def resolve_vote_event(token: str, known: Sequence[VoteEvent] = ()) -> str:
     labels = sorted({event.label for event in known})
     close = [e.label for e in known if e.iri in tails] or closest(token, labels)
     raise CuratorError(f"--votes: no vote event with recorded ballots is called {token!r}"
-                       + (f"; did you mean {', '.join(sorted(close)[:8])}?" if close else "")
+                       + (f"; did you mean {', '.join(close[:8])}?" if close else "")
                        + f" ({len(labels)} vote events have ballots; give all, ga, sc or "
                        "their symbols, separated by commas)")
 

@@ -137,13 +137,13 @@ _ID_KINDS = {"state": "state", "person": "person", "org": "org", "group": "group
 
 
 def fold(text: str) -> str:
-    """The form names are compared in: case, accents, apostrophes, dots, dashes, brackets and a
-    leading "the" do not matter ("Côte d'Ivoire" = "COTE D'IVOIRE" = "cote d ivoire",
+    """The form names are compared in: case, accents, apostrophes, dots, dashes, brackets and
+    "the" do not matter ("Côte d'Ivoire" = "COTE D'IVOIRE" = "cote d ivoire",
     "U.S." = "US"); symbols keep their slashes ('S/RES/2774(2025)' = 's/res/2774 (2025)')."""
     text = unicodedata.normalize("NFKD", canonical_symbol(text))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace(".", "")
-    text = " ".join(re.sub(r"[\s'’`‘,;()\[\]\-–—_]+", " ", text).split())
-    return text.removeprefix("the ")
+    return " ".join(word for word in re.sub(r"[\s'’`‘,;()\[\]\-–—_]+", " ", text).split()
+                    if word != "the")
 
 
 def part_of(value: str, key: str) -> bool:
@@ -182,12 +182,26 @@ def did_you_mean(value: str, names: Iterable[str], n: int = 5) -> str:
     return f"; closest matches: {', '.join(close)}" if close else ""
 
 
-def closest(value: str, names: Iterable[str], n: int = 5) -> list[str]:
-    by_fold: dict[str, str] = {}
+def closest(value: str, names: Iterable[str], n: int = 5, cutoff: float = 0.6) -> list[str]:
+    """The names most like the text (difflib's ratio), a symbol also by its tail: 'ES-11/9' is
+    nearer 'A/RES/ES-11/7' than 'A/RES/119'."""
+    wanted = fold(value)
+    parts = wanted.count("/") + 1
+    matcher = difflib.SequenceMatcher(b=wanted)
+    scored: dict[str, float] = {}
     for name in names:
-        by_fold.setdefault(fold(name), name)
-    return [by_fold[c] for c in difflib.get_close_matches(fold(value), list(by_fold), n=n,
-                                                          cutoff=0.6)]
+        folded = fold(name)
+        score = 0.0
+        for form in {folded, "/".join(folded.split("/")[-parts:])}:
+            matcher.set_seq1(form)
+            if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                score = max(score, matcher.ratio())
+        if score >= cutoff and scored.get(name, 0.0) < score:
+            scored[name] = score
+    best: dict[str, str] = {}  # one name per folded form
+    for name in sorted(scored, key=lambda name: (-scored[name], name)):
+        best.setdefault(fold(name), name)
+    return list(best.values())[:n]
 
 
 def spellings(value: str) -> Iterator[str]:
@@ -258,8 +272,7 @@ class Names:
             return self.describe(next(iter(found)))
         if found:
             raise self._question(name, value, found)
-        suggestions = closest(value, index.readable)
-        shown = ", ".join(self._suggestion(kind, text) for text in suggestions)
+        shown = ", ".join(str(match) for match in self._suggestions(index, value))
         raise CuratorError(f"parameter {name}: no {what} {value!r} found in the graph"
                            + (f"; closest matches: {shown}" if shown else ""))
 
@@ -339,12 +352,13 @@ class Names:
             label = next((n for n in iso_names(match.code)[1:2]), label)
         return f"{match.code} {label}"
 
-    def _suggestion(self, kind: str, text: str) -> str:
-        if kind not in ("state", "actor"):
-            return text
-        nodes = self._index(kind).nodes.get(fold(text), set())
-        codes = sorted({self._state_codes().get(node, "") for node in nodes} - {""})
-        return f"{text} ({codes[0]})" if len(codes) == 1 and codes[0] != text else text
+    def _suggestions(self, index: _Index, value: str, n: int = 5) -> list[Match]:
+        """The entities whose readable names are nearest the text, each once, by its label:
+        never an internal id."""
+        nodes: list[Term] = []
+        for name in closest(value, index.readable, 4 * n):
+            nodes += sorted(index.nodes[fold(name)] - set(nodes), key=str)
+        return [self.describe(node) for node in nodes[:n]]
 
     def _choice(self, name: str, value: str) -> Match:
         """A fixed choice (vote option, stance): its labels, codes and the words people use."""
