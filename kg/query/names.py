@@ -72,6 +72,7 @@ OTHER_ENGLISH_NAMES = {
     "Cape Verde": "CPV", "East Timor": "TLS", "Swaziland": "SWZ", "Macedonia": "MKD",
     "Holland": "NLD", "Britain": "GBR", "Great Britain": "GBR", "UK": "GBR",
     "DR Congo": "COD", "DRC": "COD", "Congo-Kinshasa": "COD", "Congo-Brazzaville": "COG",
+    "Soviet Union": "SUN", "East Germany": "DDR",  # former members, in the voting history
 }
 # Names that people use for more than one state alike: asked about even where one state's
 # official short name is exactly that ("CONGO" is the UN's name for the Republic of the Congo).
