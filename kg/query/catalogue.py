@@ -41,7 +41,6 @@ PARAM_TYPES = ("state", "document", "vote-event", "person", "actor", "iri", "str
                "integer")
 NO_DEFAULT = "none"  # `default: none`: the variable stays unbound, i.e. matches anything
 XSD = "http://www.w3.org/2001/XMLSchema#"
-ID = str(PREFIXES["id"])
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
