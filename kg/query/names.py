@@ -260,7 +260,7 @@ class Names:
             if node is not None:
                 return self.describe(node)
         index = self._index(kind)
-        found = self._exact(index, value)
+        found = exact = self._exact(index, value)
         if kind in ("state", "actor") and fold(value) in SHARED_NAMES:
             found = {node for node, code in self._state_codes().items()
                      if code in SHARED_NAMES[fold(value)]}
@@ -272,7 +272,7 @@ class Names:
         if len(found) == 1:
             return self.describe(next(iter(found)))
         if found:
-            raise self._question(name, value, found)
+            raise self._question(name, value, found, exact)
         shown = ", ".join(str(match) for match in self._suggestions(index, value))
         raise CuratorError(f"parameter {name}: no {what} {value!r} found in the graph"
                            + (f"; closest matches: {shown}" if shown else ""))
@@ -333,9 +333,11 @@ class Names:
         wanted = {fold(form) for form in spellings(value)}
         return {node for key in wanted for node in index.nodes.get(key, ())}
 
-    def _question(self, name: str, value: str, found: set[Term]) -> Ambiguous:
+    def _question(self, name: str, value: str, found: set[Term], exact: set[Term]) -> Ambiguous:
+        """'Congo: did you mean COG Republic of the Congo or COD Democratic Republic of the
+        Congo?': the entities named exactly so first, then by code or label."""
         choices = sorted((self.describe(node) for node in found),
-                         key=lambda m: (m.code or m.label, str(m.node)))
+                         key=lambda m: (m.node not in exact, m.code or m.label, str(m.node)))
         shown = [self._choice_text(match, value) for match in choices[:8]]
         more = len(choices) - len(shown)
         listed = (", ".join(shown[:-1]) + " or " + shown[-1]) if not more else (
