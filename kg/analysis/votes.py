@@ -13,6 +13,7 @@ from kg.errors import CuratorError
 from kg.model.iris import GENERAL_ASSEMBLY, SECURITY_COUNCIL, vote_event_iri
 from kg.model.namespaces import PREFIXES
 from kg.model.vocabulary import SHORTCUTS
+from kg.query.names import closest, part_of
 
 # Codes of the vote matrix. Positive codes are the options of a state that took part.
 NOT_A_MEMBER = -1  # no ballot: the state does not sit in the body that voted
@@ -104,12 +105,24 @@ class VoteMatrix:
                            f"({', '.join(e.label for e in self.events)})")
 
 
-def resolve_vote_event(token: str) -> str:
-    """'S/RES/2774 (2025)', 'S-RES-2774-2025', an amendment vote's id or a full IRI -> IRI."""
+def resolve_vote_event(token: str, known: Sequence[VoteEvent] = ()) -> str:
+    """'S/RES/2774 (2025)', 'S-RES-2774-2025', an amendment vote's id or a full IRI -> IRI.
+
+    Among `known` events, a symbol's tail also names its vote ('ES-11/7'); a token that names
+    none, or several, is answered with the closest symbols, not the whole list."""
     token = token.strip()
-    if token.startswith(("http://", "https://")):
-        return token
-    return str(vote_event_iri(token))
+    iri = token if token.startswith(("http://", "https://")) else str(vote_event_iri(token))
+    if not known or iri in {event.iri for event in known}:
+        return iri
+    tails = sorted({event.iri for event in known if part_of(token, event.label)})
+    if len(tails) == 1:
+        return tails[0]
+    labels = sorted({event.label for event in known})
+    close = [e.label for e in known if e.iri in tails] or closest(token, labels)
+    raise CuratorError(f"--votes: no vote event with recorded ballots is called {token!r}"
+                       + (f"; did you mean {', '.join(close[:8])}?" if close else "")
+                       + f" ({len(labels)} vote events have ballots; give all, ga, sc or "
+                       "their symbols, separated by commas)")
 
 
 def _value(term: ox.NamedNode | ox.Literal | None) -> str:
@@ -144,12 +157,7 @@ def select_vote_events(store: ox.Store, selection: str = "all", *,
         by_iri = {e.iri: e for e in events}
         chosen = []
         for token in (t.strip() for t in choice.split(",") if t.strip()):
-            iri = resolve_vote_event(token)
-            if iri not in by_iri:
-                known = ", ".join(e.label for e in events)
-                raise CuratorError(f"--votes: no vote event with recorded ballots is called "
-                                   f"{token!r}; use all, ga, sc or one of: {known}")
-            chosen.append(by_iri[iri])
+            chosen.append(by_iri[resolve_vote_event(token, events)])
         chosen = sorted(set(chosen), key=lambda e: (e.date, e.label, e.iri))
     chosen = [e for e in chosen if (start is None or e.date >= start)
               and (end is None or e.date <= end)]

@@ -7,6 +7,7 @@ its evidence.
 """
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -77,10 +78,20 @@ class Ballot:
 
 
 def state_label(un_name: str) -> str:
-    """'UNITED STATES' -> 'United States'; 'BOLIVIA (PLURINATIONAL STATE OF)' keeps its shape."""
-    words = un_name.strip().lower().split()
-    titled = [w if (i and w in SMALL_WORDS) else w[:1].upper() + w[1:] for i, w in enumerate(words)]
-    return " ".join(titled).replace("'S ", "'s ").replace("(", "(").strip()
+    """The UN's upper-case name in the UN's own casing: 'UNITED STATES' -> 'United States',
+    "COTE D'IVOIRE" -> "Cote d'Ivoire", 'GUINEA-BISSAU' -> 'Guinea-Bissau', 'LAO PDR' ->
+    'Lao PDR', 'MICRONESIA (FEDERATED STATES OF)' -> 'Micronesia (Federated States of)'."""
+    def title(word: re.Match[str]) -> str:
+        text = word.group()
+        if word.start() and text in SMALL_WORDS:
+            return text
+        if re.fullmatch(r"[a-z]'\w+", text):  # an elision: d'Ivoire
+            return text[:2] + text[2:3].upper() + text[3:]
+        if not re.search(r"[aeiouy]", text):  # an abbreviation: PDR
+            return text.upper()
+        return text[:1].upper() + text[1:]
+
+    return re.sub(r"[a-z]+(?:'[a-z]+)?", title, " ".join(un_name.lower().split()))
 
 
 def canonical_columns(header: list[str]) -> list[str]:

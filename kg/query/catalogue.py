@@ -16,12 +16,11 @@ text for the embedded store, `kg serve` and any remote endpoint.
 """
 
 import csv
-import difflib
 import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -33,16 +32,15 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import CuratorError
-from kg.model.iris import canonical_symbol, symbol_slug
 from kg.model.namespaces import PREFIXES
 from kg.project import DEFAULT_STORE, query_files
+from kg.query.names import Match, Names, did_you_mean
 from kg.store.embedded import open_store
 
 PARAM_TYPES = ("state", "document", "vote-event", "person", "actor", "iri", "string", "date",
                "integer")
 NO_DEFAULT = "none"  # `default: none`: the variable stays unbound, i.e. matches anything
 XSD = "http://www.w3.org/2001/XMLSchema#"
-ID = str(PREFIXES["id"])
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
 
@@ -129,7 +127,7 @@ def catalogue(project: Path | None = None) -> dict[str, SavedQuery]:
 def saved_query(name: str, project: Path | None = None) -> SavedQuery:
     queries = catalogue(project)
     if name not in queries:
-        raise CuratorError(f"no saved query named {name!r}{_did_you_mean(name, queries)}; "
+        raise CuratorError(f"no saved query named {name!r}{did_you_mean(name, queries)}; "
                            "`kg query --list` shows them all")
     return queries[name]
 
@@ -245,47 +243,13 @@ def inline_terms(query: str, bindings: dict[str, Term]) -> str:
 
 # ---------------------------------------------------------------- human identifiers → RDF terms
 
-# For each kind of entity, every (node, key) pair by which a user may name it.
-_KEYS = """
-PREFIX unkg: <https://w3id.org/unkg/ontology#>
-PREFIX opengov: <http://www.w3.org/ns/opengov#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?node ?key WHERE {{
-  {classes}
-  {{ ?node rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel|skos:notation|unkg:iso3
-          |unkg:symbol|unkg:draftSymbol|dcterms:identifier ?key }}
-  UNION {{ ?node opengov:motion/(unkg:symbol|unkg:draftSymbol|rdfs:label) ?key }}
-  UNION {{ ?node unkg:curatedIn ?curated . BIND (STRAFTER(STR(?curated), "#") AS ?key) }}
-  UNION {{ ?node a skos:Concept . BIND (STRAFTER(STR(?node), "#") AS ?key) }}
-}}
-"""
-_EXISTS = "SELECT ?node WHERE { { ?node ?p ?o } UNION { ?s ?p ?node } } LIMIT 1"
-_CLASSES = {
-    "state": "unkg:State",
-    "person": "unkg:Person",
-    "actor": "unkg:State unkg:Person unkg:Organization unkg:Body unkg:Group unkg:Actor",
-    "document": "unkg:Resolution unkg:Amendment opengov:Motion",
-    "vote-event": "unkg:VoteEvent opengov:VoteEvent",
-}
-_NAMED = ("state", "person", "actor")  # kinds whose names a single word may stand for
-_ID_KINDS = {"state": "state", "person": "person", "org": "org", "group": "group",
-             "doc": "document", "amendment": "amendment", "event": "event",
-             "statement": "statement", "post": "post", "claim": "claim", "source": "source"}
-
-
-def _normal(text: str) -> str:
-    """Case, spacing and symbol spelling do not matter: 'S/RES/2774(2025)' = 's/res/2774 (2025)'."""
-    return " ".join(canonical_symbol(text).split()).casefold()
-
-
 class Resolver:
-    """Turns the text of a parameter into one RDF term, looking names up in the graph."""
+    """Turns the text of a parameter into one RDF term; names are looked up by kg.query.names,
+    and what each was taken for is kept in `matched` (echoed above the answer)."""
 
     def __init__(self, backend: Backend):
-        self.backend = backend
-        self._keys: dict[str, list[tuple[Term, str]]] = {}
+        self.names = Names(backend)
+        self.matched: dict[str, Match] = {}
 
     def resolve(self, param: Param, value: str) -> Term:
         kind = param.type
@@ -304,86 +268,9 @@ class Resolver:
                 raise CuratorError(f"parameter {param.name}: {value!r} is not a date; write "
                                    "YYYY-MM-DD") from None
             return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-        return self._entity(param, value)
-
-    def _entity(self, param: Param, value: str) -> Term:
-        if param.type == "iri":
-            node = self._existing_iri(value)
-            if node is not None:
-                return node
-        keys = self._candidates(param.type)
-        wanted = {_normal(form) for form in self._spellings(value)}
-        found = sorted({node for node, key in keys if _normal(key) in wanted}, key=str)
-        if not found and param.type in _NAMED:  # a surname alone, "Peskov", names one person
-            found = sorted({node for node, key in keys
-                            if _normal(value) in _normal(key).split()}, key=str)
-        if len(found) == 1:
-            return found[0]
-        what = "node" if param.type == "iri" else param.type.replace("-", " ")
-        if found:
-            listed = ", ".join(compact(node) for node in found[:8])
-            raise CuratorError(f"parameter {param.name}: {value!r} names several: {listed}; "
-                               "give one of these")
-        # readable names first: "Hungary" rather than the UN's "HUNGARY"
-        names = sorted({key for _, key in keys if not key.startswith(("http:", "https:"))},
-                       key=lambda name: (name.isupper(), name))
-        raise CuratorError(f"parameter {param.name}: no {what} {value!r} found in the graph"
-                           f"{_did_you_mean(value, names)}")
-
-    def _existing_iri(self, value: str) -> ox.NamedNode | None:
-        """An IRI (full, prefixed or id-relative) that occurs in the graph."""
-        for spelling in self._spellings(value):
-            if not spelling.startswith(("http://", "https://")):
-                continue
-            try:
-                node = ox.NamedNode(spelling)
-            except ValueError:
-                continue  # not an IRI at all, e.g. text with spaces or quotes
-            result = self.backend.select(_EXISTS, {"node": node})
-            if not isinstance(result, bool) and any(True for _ in result):
-                return node
-        return None
-
-    def _spellings(self, value: str) -> Iterable[str]:
-        """The forms the text may take as a key: itself, an IRI, a prefixed name, a slug."""
-        value = value.strip()
-        yield value
-        if value.startswith("<") and value.endswith(">"):
-            yield value[1:-1]
-        prefix, _, local = value.partition(":")
-        if prefix in PREFIXES and local and not local.startswith("//"):
-            yield str(PREFIXES[prefix]) + local
-        if prefix in _ID_KINDS and local:  # the facts files' references: state:USA, doc:A/RES/…
-            key = symbol_slug(local) if prefix in ("doc", "amendment") else local
-            yield f"{ID}{_ID_KINDS[prefix]}/{key}"
-            if prefix == "doc":
-                yield f"{ID}vote-event/{key}"
-        yield ID + value.lstrip("/")  # id-relative: claim/…, statement/…
-        yield str(PREFIXES["unkg"]) + value  # ontology terms by local name: No, Praise
-        for kind in ("state", "person", "org", "group", "document", "amendment",
-                     "vote-event", "statement", "source", "event", "post"):
-            yield f"{ID}{kind}/{value}"
-            yield f"{ID}{kind}/{symbol_slug(value)}"
-
-    def _candidates(self, kind: str) -> list[tuple[Term, str]]:
-        if kind not in self._keys:
-            classes = _CLASSES.get(kind)
-            pattern = f"VALUES ?class {{ {classes} }} ?node a ?class ." if classes else ""
-            result = self.backend.select(_KEYS.format(classes=pattern), {})
-            assert not isinstance(result, bool)
-            keys = [(row["node"], row["key"].value) for row in result if row["key"] is not None]
-            if classes:  # an entity may also be named by its IRI
-                keys += [(node, node.value) for node in {node for node, _ in keys}]
-            self._keys[kind] = keys
-        return self._keys[kind]
-
-
-def _did_you_mean(value: str, names: Iterable[str]) -> str:
-    by_normal: dict[str, str] = {}
-    for name in names:
-        by_normal.setdefault(_normal(name), name)
-    close = difflib.get_close_matches(_normal(value), list(by_normal), n=5, cutoff=0.6)
-    return f"; closest matches: {', '.join(by_normal[c] for c in close)}" if close else ""
+        match = self.names.resolve(kind, value, param.name)
+        self.matched[param.name] = match
+        return match.node
 
 
 # ---------------------------------------------------------------- running
@@ -393,6 +280,8 @@ class Answer:
     variables: list[str]
     rows: list[dict[str, Term | None]]
     bound: frozenset[str] = frozenset()  # parameters the user or a default fixed
+    matched: tuple[str, ...] = ()  # what each named parameter was taken for: "state: Bolivia (BOL)"
+    why_empty: str = ""  # for no rows: what the parameters explain ("Bolivia did not vote on …")
 
     @cached_property
     def solutions_json(self) -> bytes:
@@ -417,13 +306,16 @@ def bind_params(query: SavedQuery, given: dict[str, str], resolver: Resolver) ->
 
 
 def run(query: SavedQuery, given: dict[str, str], backend: Backend) -> Answer | bool:
-    bindings = bind_params(query, given, Resolver(backend))
+    resolver = Resolver(backend)
+    bindings = bind_params(query, given, resolver)
     result = backend.select(query.text, bindings)
     if isinstance(result, bool) or isinstance(result, ox.QueryBoolean):
         return bool(result)
     variables = [v.value for v in result.variables]
     rows = [{v: solution[v] for v in variables} for solution in result]
-    return Answer(variables, rows, frozenset(bindings))
+    return Answer(variables, rows, frozenset(bindings),
+                  tuple(f"{name}: {match}" for name, match in resolver.matched.items()),
+                  "" if rows else resolver.names.why_empty(resolver.matched, bindings))
 
 
 def _results_json(variables: list[str], rows: list[dict[str, Term | None]]) -> bytes:
@@ -556,4 +448,8 @@ def query_command(name: str | None, params: tuple[str, ...], output: str, endpoi
     elif output == "csv":
         click.echo(csv_text(answer), nl=False)
     else:
+        for line in answer.matched:
+            click.echo(line)
         click.echo(table(answer))
+        if answer.why_empty:
+            click.echo(answer.why_empty)
