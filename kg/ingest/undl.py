@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from kg.errors import CuratorError
 from kg.model.iris import canonical_symbol
@@ -140,9 +141,10 @@ def _version(raw: list[str], body: str) -> str:
     if "ms_votes" in raw:
         return "GA 2024-09-12"
     if body == "sc" and "permanent_member" in raw:
-        return "SC 2025-07-21"
+        return "SC 2025-07-21 or later"  # the 2026 file differs in its values, not its names
     if "ms_vote" in raw and "total_yes" in raw:
-        return "GA 2025-07-23"
+        # a modality column: the February 2026 file as issue 15 reports it
+        return "GA 2026-02" if "modality" in raw else "GA 2025-07-23"
     return f"{body.upper()}, other column names"
 
 
@@ -154,8 +156,11 @@ class CsvVotes:
         self.path, self.file, self.strict, self.strict_hint = path, file, strict, strict_hint
         self.on_problem = on_problem
         self.rows = 0
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle), None)
+        except UnicodeDecodeError:
+            locate_bad_byte(path, file)
         if not header:
             raise CuratorError("the file is empty; expected a UN Digital Library voting CSV",
                                file=file)
@@ -177,6 +182,13 @@ class CsvVotes:
         return f"row={row}", RFC7111
 
     def __iter__(self) -> Iterator[Ballot]:
+        """Strict decoding: a byte that is not UTF-8 stops the file with its row and column."""
+        try:
+            yield from self._ballots()
+        except UnicodeDecodeError:
+            locate_bad_byte(self.path, self.file)
+
+    def _ballots(self) -> Iterator[Ballot]:
         at = self.layout.index
         width = len(self.layout.columns)
         i_vote, i_code, i_name = at("ms_vote"), at("ms_code"), at("ms_name")
@@ -287,7 +299,8 @@ def whole(record: dict[str, str], column: str) -> int | None:
 def check_utf8(path: Path, file: str, blocks: Iterator[bytes]) -> None:
     """Strict decoding: the first byte that is not UTF-8 is named by row, column and offset.
 
-    Fed with the file's blocks as they are hashed, so it costs no extra read."""
+    Fed with the file's blocks as they are hashed (the bulk import checks the whole file before
+    it loads any of it), so it costs no extra read."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset = 0
     try:
@@ -299,7 +312,14 @@ def check_utf8(path: Path, file: str, blocks: Iterator[bytes]) -> None:
         _bad_byte(path, file, offset + err.start)
 
 
-def _bad_byte(path: Path, file: str, at: int) -> None:
+def locate_bad_byte(path: Path, file: str) -> NoReturn:
+    """Raise the CuratorError naming the file's first byte that is not UTF-8."""
+    with path.open("rb") as handle:
+        check_utf8(path, file, iter(lambda: handle.read(1 << 22), b""))
+    raise CuratorError("the file could not be read as UTF-8", file=file)
+
+
+def _bad_byte(path: Path, file: str, at: int) -> NoReturn:
     data = path.read_bytes()[:at + 1]
     line_start = data.rfind(b"\n", 0, at) + 1
     header = data[:data.find(b"\n")] if b"\n" in data else b""
