@@ -171,7 +171,7 @@ def test_generated_history_with_malformed_rows(tmp_path: Path) -> None:
     # make_history.spoil: one missing field, one unknown code, one repeated ballot
     assert report.skipped == 3 and report.rows == report.imported + 3
     kinds = " ".join(report.problems)
-    assert "fields where the header has 20" in kinds and "'Q'" in kinds and "twice" in kinds
+    assert "fields where the header has 21" in kinds and "'Q'" in kinds and "twice" in kinds
     assert 1 <= report.mismatch_count <= 2  # the two lost ballots, in one event or two
     assert report.triples == text.count("\n")
 
