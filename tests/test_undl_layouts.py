@@ -288,3 +288,38 @@ def test_build_then_import_of_the_shipped_record_validates(tmp_path: Path,
     import_files([shipped], store_dir)
     report = validate_store(ox.Store(str(store_dir)), load_ontology())
     assert report.conforms, report.text()
+
+
+@pytest.fixture(scope="module")
+def topics_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("topics") / "store"
+    import_files([FIXTURES / "ga_2025-07-23.csv", FIXTURES / "ga_record.xml"], store)
+    return store
+
+
+def test_saved_query_takes_an_optional_subject(topics_store: Path) -> None:
+    from kg.query.catalogue import EmbeddedBackend, run, saved_query
+
+    def symbols(**given: str) -> list[str]:
+        answer = run(saved_query("state-votes"), {"state": "USA", **given},
+                     EmbeddedBackend(topics_store))
+        return [row["symbol"].value for row in answer.rows]
+
+    assert symbols() == ["A/RES/ES-11/1", "A/RES/ES-11/4", "A/RES/78/221"]
+    assert symbols(subject="ukraine--political conditions") == [
+        "A/RES/ES-11/1", "A/RES/ES-11/4", "A/RES/78/221"]
+    assert symbols(subject="HUMAN RIGHTS") == ["A/RES/78/221"]
+    assert symbols(subject="Territorial integrity") == ["A/RES/ES-11/4"]  # MARC 650 $a
+
+
+def test_analyze_filters_by_subject(topics_store: Path, tmp_path: Path) -> None:
+    from kg.analysis.votes import select_vote_events
+    store = ox.Store.read_only(str(topics_store))
+    chosen = select_vote_events(store, "ga", subject="human rights")
+    assert [e.label for e in chosen] == ["A/RES/78/221"]
+    with pytest.raises(CuratorError, match="no vote event .* the closest: HUMAN RIGHTS"):
+        select_vote_events(store, subject="HUMAN RIGHT")
+    done = run_kg("analyze", "--store", str(topics_store), "--subject",
+                  "UKRAINE--POLITICAL CONDITIONS", "--out", str(tmp_path / "a"))
+    assert done.returncode == 0, done.stderr
+    assert "x 3 vote events (A/RES/ES-11/1, A/RES/ES-11/4, A/RES/78/221)" in done.stdout
