@@ -77,6 +77,7 @@ class EventTally:
     states: int = 0  # bitmask over the states' order of first appearance: who has voted
     event: object = None  # the vote event's IRI in the sink's own form (URIRef or N-Triples)
     vote_prefix: str = ""  # N-Triples sink: a ballot's IRI is this + the state code + ">"
+    without_vote: bool = False  # the motion's, read once per row
 
 
 @dataclass
@@ -141,7 +142,7 @@ class _Emitter:
             tally = tallies.get(motion.key)
             if tally is None:
                 tally = tallies[motion.key] = self._open(motion)
-            if tally.motion.without_vote:
+            if tally.without_vote:
                 emitted.without_vote_rows += 1
                 continue
             state = states.get(iso3)
@@ -177,7 +178,8 @@ class _Emitter:
         """The resolution (and its vote event, unless adopted without one), from its first row."""
         symbol = motion.key
         self._resolution(motion)
-        tally = EventTally(motion, symbol, motion.first_row, motion.first_row)
+        tally = EventTally(motion, symbol, motion.first_row, motion.first_row,
+                           without_vote=motion.without_vote)
         if motion.without_vote:
             self.emitted.without_vote += 1
             return tally
