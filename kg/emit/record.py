@@ -4,7 +4,7 @@ Whatever the reader (kg.ingest.undl: every CSV layout, or a MARCXML record) and 
 sink (an rdflib Graph for `kg build`, the N-Triples stream of `kg import-undl`), the same
 ballots, vote events, tallies, resolutions, subjects, states and sources come out. The stream
 writes each ballot from string templates (kg.emit.sink.NTriplesWriter.ballot_lines), its fast
-path; tests/test_emit_record.py runs every fixture through both sinks and compares the graphs.
+path; tests/test_undl_layouts.py runs every fixture through both sinks and compares the graphs.
 
 Evidence: one Web Annotation per resolution, on the row that states its totals (its first row);
 the vote event names the rows of all its ballots (`unkg:curatedIn "FILE#row=FIRST-LAST"`, an

@@ -2,7 +2,7 @@
 
 Both are sinks of the same emitter (kg.emit.record): anything with `add(triple)`. The stream
 also offers the emitter its fast path, a ballot's five lines from a string template, for the
-million ballots of the whole history (tests/test_emit_record.py checks both give one graph).
+million ballots of the whole history (tests/test_undl_layouts.py checks both give one graph).
 """
 
 from typing import Protocol, TextIO
