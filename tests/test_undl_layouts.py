@@ -323,3 +323,13 @@ def test_analyze_filters_by_subject(topics_store: Path, tmp_path: Path) -> None:
                   "UKRAINE--POLITICAL CONDITIONS", "--out", str(tmp_path / "a"))
     assert done.returncode == 0, done.stderr
     assert "x 3 vote events (A/RES/ES-11/1, A/RES/ES-11/4, A/RES/78/221)" in done.stdout
+
+
+def test_a_bad_vote_in_a_marcxml_record_names_record_and_field(tmp_path: Path) -> None:
+    path = variant(tmp_path, "ga_record.xml", b'<subfield code="d">N</subfield>',
+                   b'<subfield code="d">Q</subfield>')
+    with pytest.raises(CuratorError, match=r"ga_record.xml: record 1, 967 field 2: unknown vote "
+                                           r"code 'Q' in 967 \$d"):
+        write_ntriples(path, io.StringIO(), strict=True)
+    _, report = imported(path)
+    assert report.skipped == 1 and report.imported == 4

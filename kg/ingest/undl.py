@@ -368,8 +368,14 @@ class MarcVotes:
                                f"{symbols[0]}; drop --body", file=file)
         self.layout = Layout(("ms_code", "ms_vote", "ms_name"), bodies.pop() if len(bodies) == 1
                              else "ga", "MARCXML")
+        self._record = 1  # the record being read, for problems
 
-    problem = CsvVotes.problem
+    def problem(self, row: int, message: str) -> None:
+        """As CsvVotes.problem; the 'row' is the 967 field's number within its record."""
+        where = f"record {self._record}, 967 field {row}"
+        if self.strict or self.on_problem is None:
+            raise CuratorError(message + self.strict_hint, file=self.file, record=where)
+        self.on_problem(row, f"({where}) {message}")
 
     def where(self, first: int, last: int | None = None) -> str:
         """A resolution's record (`first`: its number in the file), as an XPointer fragment."""
@@ -380,6 +386,7 @@ class MarcVotes:
 
     def __iter__(self) -> Iterator[Ballot]:
         for number, record in enumerate(self.records, start=1):
+            self._record = number
             fields = {tag: _subfield(record, tag, code) for tag, code in
                       (("791", "a"), ("269", "a"), ("001", ""), ("245", "a"), ("993", "a"))}
             marc_date = fields["269"].replace("-", "")
