@@ -30,7 +30,7 @@ import csv
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -107,8 +107,6 @@ class Motion:
     total_ms: int | None
     link: str
     without_vote: bool
-    note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def read_layout(header: list[str], body: str | None, file: str) -> Layout:
@@ -272,7 +270,7 @@ def motion_from(record: dict[str, str], row: int) -> Motion:
         subjects=split(record.get("subjects", "")),
         agenda=split(record.get("agenda_title", "") or record.get("agenda", "")),
         totals=totals, total_ms=whole(record, "total_ms"), link=link,
-        without_vote=MODALITIES[modality], note=record.get("vote_note", "").strip())
+        without_vote=MODALITIES[modality])
 
 
 def split(value: str) -> tuple[str, ...]:
