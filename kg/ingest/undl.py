@@ -203,7 +203,7 @@ class CsvVotes:
                 if not row & 8191 and progress is not None:  # every 8192 rows: bytes read
                     progress(handle.buffer.tell())
                 if len(fields) != width:
-                    if fields or row == 2:
+                    if fields:  # a blank line is no row of data
                         problem(row, f"{len(fields)} fields where the header has {width}; "
                                      "check commas and quotes")
                     continue
