@@ -7,7 +7,10 @@ Writes `ga_voting.csv` (about 5,000 recorded General Assembly votes, 1946-2025) 
 same bytes. The data are invented but shaped like the real thing: membership grows from 51
 states, historical members (SUN, YUG, CSK, DDR, YAR, YMD) give way to their successors, blocs
 vote together with imperfect cohesion, some states are absent, the Council's elected members
-rotate every two years. The Ukraine-related votes since 2014 are included with plausible
+rotate every two years. The files have the form of the real ones of February 2026 (issue 15):
+a byte-order mark, totals written as decimals (`93.0`), a `modality` column with resolutions
+adopted without a vote (every member's row, no vote, no totals), drafts and subjects with
+several values joined by `|`. The Ukraine-related votes since 2014 are included with plausible
 positions; the three votes of 24 February 2025 are copied from the project's official extract.
 Never commit the output.
 """
@@ -24,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXTRACT = ROOT / "sources" / "official-record"
 GA_COLUMNS = ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution", "draft",
               "committee_report", "meeting", "title", "agenda_title", "subjects", "vote_note",
-              "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms",
-              "undl_link"]
+              "modality", "total_yes", "total_no", "total_abstentions", "total_non_voting",
+              "total_ms", "undl_link"]
 SC_COLUMNS = ["undl_id", "ms_code", "ms_name", "permanent_member", "ms_vote", "date", "resolution",
               "draft", "meeting", "description", "agenda", "subjects", "vote_note", "modality",
               "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms",
@@ -66,6 +69,12 @@ STANCES = {"consensus": {"west": "Y", "east": "Y", "south": "Y"},
            "rights": {"west": "Y", "east": "N", "south": "A"},
            "disarmament": {"west": "A", "east": "Y", "south": "Y"}}
 COHESION = {"west": 0.9, "east": 0.85, "south": 0.7}
+# Subject headings per kind of resolution (UNBIS-like), several joined by "|" as in the files.
+SUBJECTS = {"consensus": "INTERNATIONAL COOPERATION|REGIONAL ORGANIZATIONS",
+            "south": "ECONOMIC DEVELOPMENT|SELF-DETERMINATION OF PEOPLES",
+            "rights": "HUMAN RIGHTS", "disarmament": "DISARMAMENT|NUCLEAR WEAPONS",
+            "ukraine": "UKRAINE--POLITICAL CONDITIONS|TERRITORIAL INTEGRITY"}
+WITHOUT_VOTE_PER_YEAR = 3  # at scale 1: GA resolutions adopted without a vote, each year
 UKRAINE_GA = [  # symbol, date, title; positions: West Y, East N, South mostly Y or A
     ("A/RES/68/262", "2014-03-27", "Territorial integrity of Ukraine"),
     ("A/RES/ES-11/1", "2022-03-02", "Aggression against Ukraine"),
@@ -150,8 +159,9 @@ def ukraine_votes(rng: random.Random, members: list[State]) -> dict[str, str]:
 
 
 def totals(votes: dict[str, str]) -> list[str]:
+    """The five totals, written as the February 2026 files write them: '93.0'."""
     counts = [sum(1 for v in votes.values() if v == o) for o in "YNAX"]
-    return [str(c) for c in counts] + [str(len(votes))]
+    return [f"{c}.0" for c in counts] + [f"{len(votes)}.0"]
 
 
 def ga_rows(rng: random.Random, scale: float, states: list[State]) -> list[list[str]]:
@@ -171,31 +181,43 @@ def ga_rows(rng: random.Random, scale: float, states: list[State]) -> list[list[
             symbol = f"A/RES/{session}/{number}"
             date = f"{year}-{rng.randint(9, 12):02d}-{rng.randint(1, 28):02d}"
             rows += ga_block(undl, symbol, date, str(session), title,
-                             ga_votes(rng, members, year, kind), states)
+                             ga_votes(rng, members, year, kind), states, SUBJECTS[kind])
+        for number in range(per_year + 1, per_year + 1 + round(scale * WITHOUT_VOTE_PER_YEAR)):
+            undl += 1  # adopted without a vote: every member's row, no vote and no totals
+            rows += ga_block(undl, f"A/RES/{session}/{number}", f"{year}-12-{number % 28 + 1:02d}",
+                             str(session), GA_TOPICS["consensus"][number % 5],
+                             dict.fromkeys((s.code for s in members), ""), states,
+                             SUBJECTS["consensus"], without_vote=True)
         if year == 2016 or (year > 2016 and scale >= 0.05):  # yearly Crimea resolution
             undl += 1
             votes = ukraine_votes(rng, members)
             rows += ga_block(undl, f"A/RES/{session}/205", f"{year}-12-19", str(session),
                              "Situation of human rights in the Autonomous Republic of Crimea and "
-                             "the city of Sevastopol, Ukraine", votes, states)
+                             "the city of Sevastopol, Ukraine", votes, states, SUBJECTS["ukraine"])
         for symbol, date, title in ukraine.get(str(year), []):
             undl += 1
             votes = ukraine_votes(rng, members)
             votes["USA"], votes["RUS"] = "Y", "N"
             rows += ga_block(undl, symbol, date, "ES-11" if "ES-11" in symbol else str(session),
-                             title, votes, states)
+                             title, votes, states, SUBJECTS["ukraine"])
     extract = read_extract("ga_voting_2025-02-24.csv")  # the real votes of 24 February 2025
-    rows += [[r[c] for c in GA_COLUMNS] for r in extract]
+    rows += [[r.get(c) or ("Vote" if c == "modality" else "") for c in GA_COLUMNS]
+             for r in extract]
     return rows
 
 
 def ga_block(undl: int, symbol: str, date: str, session: str, title: str,
-             votes: dict[str, str], states: list[State]) -> list[list[str]]:
+             votes: dict[str, str], states: list[State], subjects: str, *,
+             without_vote: bool = False) -> list[list[str]]:
     names = {s.code: s.name for s in states}
-    tally = totals(votes)
+    tally = [""] * 5 if without_vote else totals(votes)
     link = f"https://digitallibrary.un.org/record/{undl}"
-    return [[str(undl), code, names[code], votes[code], date, session, symbol, "", "", "",
-             f"{title} : resolution / adopted by the General Assembly", "", "", "", *tally, link]
+    number = symbol.rsplit("/", 1)[-1]
+    draft = symbol.replace("/RES/", "/").rsplit("/", 1)[0] + f"/L.{number}"
+    drafts = f"{draft}|{draft}/Add.1" if number.isdigit() and int(number) % 4 == 0 else draft
+    return [[str(undl), code, names[code], votes[code], date, session, symbol, drafts, "", "",
+             f"{title} : resolution / adopted by the General Assembly", "", subjects, "",
+             "Without Vote" if without_vote else "Vote", *tally, link]
             for code in sorted(votes)]
 
 
@@ -248,7 +270,8 @@ def sc_rows(rng: random.Random, scale: float, states: list[State]) -> list[list[
             rows += sc_block(undl, f"S/RES/{number}({year})", "2022-02-27",
                              "[on convening an emergency special session of the General Assembly"
                              " on Ukraine]", votes, permanent, states)
-    rows += [[r[c] for c in SC_COLUMNS] for r in extract]
+    rows += [[r.get(c) or ("Vote" if c == "modality" else "") for c in SC_COLUMNS]
+             for r in extract]
     return rows
 
 
@@ -258,8 +281,8 @@ def sc_block(undl: int, symbol: str, date: str, topic: str, votes: dict[str, str
     tally = totals(votes)
     link = f"https://digitallibrary.un.org/record/{undl}"
     return [[str(undl), code, names[code], "TRUE" if code in permanent else "FALSE", votes[code],
-             date, symbol, "", "", f"Security Council resolution {symbol} {topic}", "", "", "",
-             "", *tally, link] for code in sorted(votes)]
+             date, symbol, "", "", f"Security Council resolution {symbol} {topic}", "",
+             SUBJECTS["consensus"], "", "Vote", *tally, link] for code in sorted(votes)]
 
 
 def spoil(rng: random.Random, rows: list[list[str]], count: int, vote_column: int) -> None:
@@ -277,7 +300,7 @@ def spoil(rng: random.Random, rows: list[list[str]], count: int, vote_column: in
 
 
 def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:  # a byte-order mark
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)

@@ -138,7 +138,7 @@ CASES: list[Case] = [
     # documents.ttl
     case("resolution IRI", copy(ES8, "document/a-res-es-11-8"), ("ResolutionShape", "document/a-res-es-11-8")),
     case("symbol without body prefix", replace(ES8, "unkg:symbol", '"RES/ES-11/8"'), ("Resolution-symbol", ES8)),
-    case("two draft symbols", add(ES8, "unkg:draftSymbol", '"A/ES-11/L.12"'), ("Resolution-draftSymbol", ES8)),
+    case("draft symbol without body prefix", add(ES8, "unkg:draftSymbol", '"ES-11/L.12"'), ("Resolution-draftSymbol", ES8)),
     case("two titles", add(ES8, "dcterms:title", '"Path to peace"'), ("Resolution-title", ES8)),
     case("resolution without body", drop(ES8, "unkg:body"), ("Resolution-body", ES8)),
     case("drafted by a concept", add(ES8, "unkg:draftedBy", "unkg:Yes"), ("Resolution-draftedBy", ES8)),
@@ -153,6 +153,10 @@ CASES: list[Case] = [
          ("Amendment-proposedWording", AMENDMENT)),
     case("outcome not an outcome", replace(AMENDMENT, "unkg:outcome", "unkg:Yes"), ("Amendment-outcome", AMENDMENT)),
     # votes.ttl
+    case("recorded vote said adopted without a vote", add(ES7, "unkg:adoptedWithoutVote", "true"),
+         ("AdoptedWithoutVote-noVoteEvent", ES7)),
+    case("adopted without a vote written false", add(ES8, "unkg:adoptedWithoutVote", "false"),
+         ("AdoptedWithoutVote-value", ES8)),
     case("vote event IRI", copy(GA_EVENT, "vote-event/A-RES-ES-11-7/again"), ("VoteEventShape", "vote-event/A-RES-ES-11-7/again")),
     case("vote on a state", replace(GA_EVENT, "opengov:motion", iri("state/USA")), ("VoteEvent-motion", GA_EVENT)),
     case("vote event without body", drop(GA_EVENT, "unkg:body"), ("VoteEvent-body", GA_EVENT)),
@@ -260,6 +264,7 @@ CASES: list[Case] = [
     case("row selector of RFC 4180", replace(ROW, "dcterms:conformsTo", "<http://tools.ietf.org/rfc/rfc4180>"),
          ("Fragment-conformsTo", ROW)),
     case("header row", replace(ROW, "rdf:value", '"row=1"'), ("Fragment-value", ROW)),
+    case("row selector naming an XML element by a row", replace(ROW, "rdf:value", '"xpointer()"'), ("Fragment-value", ROW)),
     # rules.ttl
     case("tally differs from complete roll call", replace(SC_EVENT + "/count/yes", "rdf:value", "11"),
          ("TallyMatchesBallots", SC_EVENT)),

@@ -84,7 +84,7 @@ CASES = {
                         "  document: state:UKR"),
         ["facts/provisions.yaml", "record 'es-11-7-criticises-russia'", "'state:UKR' cannot be "
          "used here; expected a doc or draft reference"]),
-    "malformed CSV row": (_break_csv, [GA_CSV, "row 388", "wrong number of fields"]),
+    "malformed CSV row": (_break_csv, [GA_CSV, "row 388", "4 fields where the header has 20"]),
     "unknown vote code": (_unknown_vote_code, [GA_CSV, "row 2", "unknown vote code 'Q'"]),
     "source changed without its hash": (
         lambda p: _edit(p, "sources/articles/002_88d9c80171eb7ef5.txt", "Kremlin", "Kreml"),

@@ -71,6 +71,7 @@ def test_every_shape_and_constraint_has_a_failing_case() -> None:
         SH.sparql,
         SH.targetClass,
         SH.targetObjectsOf,
+        SH.targetSubjectsOf,
         SH.severity,
         SH.message,
         SH.ignoredProperties,

@@ -111,16 +111,19 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
                    "(e.g. 'A/RES/ES-11/7,S/RES/2774 (2025)').")
 @click.option("--from", "start", help="Only votes on or after this date (YYYY-MM-DD).")
 @click.option("--to", "end", help="Only votes on or before this date (YYYY-MM-DD).")
+@click.option("--subject", help="Only votes on resolutions with this subject heading of the UN "
+                                "Digital Library (e.g. 'HUMAN RIGHTS'; any case).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("docs/analysis"), show_default=True, help="Output folder.")
 @click.option("--rdf", "rdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the blocs and ideal points as derived RDF (Turtle) here.")
 @click.option("--seed", type=int, default=SEED, show_default=True, help="Louvain seed.")
 def analyze_command(store_path: Path, votes: str, start: str | None, end: str | None,
-                    out: Path, rdf_file: Path | None, seed: int) -> None:
+                    subject: str | None, out: Path, rdf_file: Path | None, seed: int) -> None:
     """Voting blocs, partners, camp changes and ideal points, with a network and a heatmap."""
     store = open_store(store_path)
-    matrix = vote_matrix(store, select_vote_events(store, votes, start=start, end=end))
+    matrix = vote_matrix(store, select_vote_events(store, votes, start=start, end=end,
+                                                   subject=subject))
     files, blocs, points = write_analysis(matrix, out, seed=seed)
     click.echo(f"{len(matrix.states)} states x {len(matrix.events)} vote events "
                f"({', '.join(e.label for e in matrix.events)}): {len(blocs)} blocs of "

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from difflib import get_close_matches
 
 import networkx as nx
 import numpy as np
@@ -68,6 +69,18 @@ SELECT ?statement ?speaker ?target ?stance ?date
   OPTIONAL { ?statement unkg:evidence/oa:hasTarget/oa:hasSource ?source }
 }
 GROUP BY ?statement ?speaker ?target ?stance ?date
+"""
+
+# Vote events on resolutions with one subject heading (a SKOS concept named by its label).
+_SUBJECT_EVENTS = _PROLOGUE + """
+SELECT DISTINCT ?event WHERE {{
+  ?concept skos:prefLabel ?label .
+  FILTER (LCASE(STR(?label)) = LCASE({subject}))
+  ?event opengov:motion/dcterms:subject ?concept .
+}}
+"""
+_SUBJECT_LABELS = _PROLOGUE + """
+SELECT DISTINCT ?label WHERE { ?document dcterms:subject/skos:prefLabel ?label }
 """
 
 _ACTOR_LABELS = _PROLOGUE + """
@@ -137,9 +150,11 @@ def vote_events(store: ox.Store) -> list[VoteEvent]:
 
 
 def select_vote_events(store: ox.Store, selection: str = "all", *,
-                       start: str | None = None, end: str | None = None) -> list[VoteEvent]:
+                       start: str | None = None, end: str | None = None,
+                       subject: str | None = None) -> list[VoteEvent]:
     """Choose votes: 'all', a body ('ga', 'sc') or symbols/IRIs separated by commas,
-    optionally within a date range (ISO dates, both ends included)."""
+    optionally within a date range (ISO dates, both ends included) and on resolutions with one
+    subject heading (its label, any case: 'human rights')."""
     for option, value in (("--from", start), ("--to", end)):
         if value is not None:
             try:
@@ -161,10 +176,28 @@ def select_vote_events(store: ox.Store, selection: str = "all", *,
         chosen = sorted(set(chosen), key=lambda e: (e.date, e.label, e.iri))
     chosen = [e for e in chosen if (start is None or e.date >= start)
               and (end is None or e.date <= end)]
+    if subject is not None:
+        on_subject = subject_events(store, subject)
+        chosen = [e for e in chosen if e.iri in on_subject]
     if not chosen:
         raise CuratorError(f"--votes {selection!r}: no vote event with recorded ballots "
                            "matches (check the body, symbols and date range)")
     return chosen
+
+
+def subject_events(store: ox.Store, subject: str) -> set[str]:
+    """The vote events on resolutions with this subject heading; an unknown heading is an error
+    that names the closest ones."""
+    query = _SUBJECT_EVENTS.format(subject=str(ox.Literal(subject.strip())))
+    events = {row["event"].value for row in store.query(query)}
+    if not events:
+        labels = sorted({row["label"].value for row in store.query(_SUBJECT_LABELS)})
+        close = get_close_matches(subject.upper(), labels, n=5, cutoff=0.5)
+        hint = f"; the closest: {', '.join(close)}" if close else (
+            "" if labels else "; the store holds no subject headings (kg import-undl adds them)")
+        raise CuratorError(f"--subject {subject!r}: no vote event is on a resolution with this "
+                           f"subject heading{hint}")
+    return events
 
 
 def vote_matrix(store: ox.Store, events: Sequence[VoteEvent]) -> VoteMatrix:

@@ -8,7 +8,7 @@ from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
 from kg.ingest.sources import Source
 from kg.model.iris import evidence_iri, part_iri
-from kg.model.namespaces import DCTERMS, OA, PROV, RDF, RFC7111, UNKG, XSD
+from kg.model.namespaces import DCTERMS, OA, PROV, RDF, UNKG, XSD
 
 
 def _annotation(graph: TripleSink, iri: URIRef, source: Source, bodies: Iterable[URIRef]) -> URIRef:
@@ -77,14 +77,14 @@ def emit_quote_evidence(
     return span.exact
 
 
-def emit_row_evidence(
-    graph: TripleSink, evidence_id: str, source: Source, row: int, bodies: list[URIRef]
-) -> None:
-    """Evidence that is one row of a CSV file (RFC 7111 fragment; the header is row 1)."""
+def emit_fragment_evidence(graph: TripleSink, evidence_id: str, source: Source, value: str,
+                           conforms_to: str, bodies: list[URIRef]) -> None:
+    """Evidence that is a fragment of a record file: a CSV row (RFC 7111, 'row=N') or a
+    MARCXML record (RFC 3023, 'xpointer(...)')."""
     iri = evidence_iri(evidence_id)
     target = _annotation(graph, iri, source, bodies)
     selector = part_iri(iri, "row")
     graph.add((target, OA.hasSelector, selector))
     graph.add((selector, RDF.type, OA.FragmentSelector))
-    graph.add((selector, DCTERMS.conformsTo, URIRef(RFC7111)))
-    graph.add((selector, RDF.value, Literal(f"row={row}")))
+    graph.add((selector, DCTERMS.conformsTo, URIRef(conforms_to)))
+    graph.add((selector, RDF.value, Literal(value)))

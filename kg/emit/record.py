@@ -1,29 +1,38 @@
-"""The official record: UN Digital Library voting data (General Assembly and Security Council).
+"""The official record -> triples: the one emitter of UN Digital Library voting data.
 
-Each row is one Member State's vote on one resolution. The loader emits the
-states, the bodies and their memberships, the resolutions, their adoption vote
-events with the official tallies, and one ballot per row, each with the row as
-its evidence.
+Whatever the reader (kg.ingest.undl: every CSV layout, or a MARCXML record) and whatever the
+sink (an rdflib Graph for `kg build`, the N-Triples stream of `kg import-undl`), the same
+ballots, vote events, tallies, resolutions, subjects, states and sources come out. The stream
+writes each ballot from string templates (kg.emit.sink.NTriplesWriter.ballot_lines), its fast
+path; tests/test_undl_layouts.py runs every fixture through both sinks and compares the graphs.
+
+Evidence: one Web Annotation per resolution, on the row that states its totals (its first row);
+the vote event names the rows of all its ballots (`unkg:curatedIn "FILE#row=FIRST-LAST"`, an
+RFC 7111 range): a ballot's row is the one in that range with its voter's code, since a state
+votes once per event (a second row is refused). `detail` (kg build's small shipped record)
+also gives each ballot its label, its own row and a row annotation.
+
+A resolution adopted without a vote (modality "Without Vote") is an adoption: the resolution,
+`unkg:adoptedWithoutVote true`, its date and subjects, and no vote event, ballots or tally.
 """
 
-import csv
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from kg.emit.evidence import emit_row_evidence
-from kg.emit.sink import TripleSink
-from kg.errors import CuratorError
+from kg.emit.evidence import emit_fragment_evidence
+from kg.emit.sink import NTriplesWriter, TripleSink
 from kg.ingest.sources import Source
+from kg.ingest.undl import CsvVotes, MarcVotes, Motion
 from kg.model.iris import (
     GENERAL_ASSEMBLY,
     SECURITY_COUNCIL,
-    canonical_symbol,
+    concept_iri,
     count_iri,
     document_iri,
     membership_iri,
+    scheme_iri,
     state_iri,
     vote_event_iri,
     vote_iri,
@@ -34,47 +43,55 @@ from kg.model.namespaces import (
     ORG,
     RDF,
     RDFS,
+    RFC7111,
+    SCHEMA,
     SKOS,
     UNKG,
     XSD,
 )
-from kg.model.vocabulary import BODIES, COUNT_CLASSES, OPTIONS, SHORTCUTS
+from kg.model.vocabulary import BODIES, COUNT_CLASSES, OPTION_KEYS, OPTIONS, SHORTCUTS
 
 GA, SC = GENERAL_ASSEMBLY, SECURITY_COUNCIL
-TOTAL_COLUMNS = {"yes": "total_yes", "no": "total_no", "abstain": "total_abstentions",
-                 "non-voting": "total_non_voting"}
-REQUIRED_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
-# Other spellings of the columns (older dataset versions, re-exports by third parties) and the
-# name this loader uses for each. Headers are compared case-insensitively, spaces as "_".
-COLUMN_ALIASES = {
-    "record_id": "undl_id", "undl_record": "undl_id", "id": "undl_id",
-    "country_code": "ms_code", "iso3": "ms_code", "ms_iso3": "ms_code", "code": "ms_code",
-    "country": "ms_name", "country_name": "ms_name", "member_state": "ms_name",
-    "vote": "ms_vote", "vote_code": "ms_vote",
-    "vote_date": "date", "meeting_date": "date",
-    "resolution_symbol": "resolution", "symbol": "resolution",
-    "draft_symbol": "draft", "draft_resolution": "draft",
-    "yes": "total_yes", "no": "total_no", "abstentions": "total_abstentions",
-    "abstain": "total_abstentions", "total_abstain": "total_abstentions",
-    "non_voting": "total_non_voting", "total_nonvoting": "total_non_voting",
-    "total_members": "total_ms", "link": "undl_link", "permanent": "permanent_member",
-}
+BODY_IRIS = {"ga": GA, "sc": SC}
 SMALL_WORDS = {"of", "and", "the", "for", "de", "da"}
+KEPT_MESSAGES = 50  # tally mismatches listed in full; beyond that only counted
+# The concept schemes of the UN Digital Library's headings: (scheme key, label, comment).
+SCHEMES = {
+    "undl-subjects": ("UN Digital Library subject headings",
+                      "The subjects the UN Digital Library gives a resolution (the `subjects` "
+                      "column of its voting data; UNBIS Thesaurus terms)."),
+    "undl-agenda": ("UN agenda items",
+                    "The agenda items under which a resolution was adopted (`agenda_title`, "
+                    "Security Council `agenda`)."),
+}
 
 
-@dataclass(frozen=True)
-class Ballot:
-    row: int  # 1-based line in the file; the header is row 1
-    record: dict[str, str]
-    body: URIRef
+@dataclass
+class EventTally:
+    """What is known of one resolution while its rows are read."""
 
-    @property
-    def state(self) -> str:
-        return self.record["ms_code"].strip().upper()
+    motion: Motion
+    symbol: str
+    first_row: int
+    last_row: int
+    counted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OPTION_KEYS.values(), 0))
+    states: int = 0  # bitmask over the states' order of first appearance: who has voted
+    event: object = None  # the vote event's IRI in the sink's own form (URIRef or N-Triples)
+    vote_prefix: str = ""  # N-Triples sink: a ballot's IRI is this + the state code + ">"
+    without_vote: bool = False  # the motion's, read once per row
 
-    @property
-    def symbol(self) -> str:
-        return canonical_symbol(self.record["resolution"])
+
+@dataclass
+class Emitted:
+    """Counts of what one file gave, and the tally mismatches (kept: KEPT_MESSAGES)."""
+
+    ballots: int = 0
+    events: list[str] = field(default_factory=list)  # IRIs of the vote events with ballots
+    without_vote: int = 0  # resolutions adopted without a vote
+    without_vote_rows: int = 0
+    states: int = 0
+    mismatches: list[str] = field(default_factory=list)
+    mismatch_count: int = 0
 
 
 def state_label(un_name: str) -> str:
@@ -94,45 +111,6 @@ def state_label(un_name: str) -> str:
     return re.sub(r"[a-z]+(?:'[a-z]+)?", title, " ".join(un_name.lower().split()))
 
 
-def canonical_columns(header: list[str]) -> list[str]:
-    """The loader's names for a file's columns (see COLUMN_ALIASES)."""
-    names = [h.strip().lower().replace(" ", "_").lstrip("\ufeff") for h in header]
-    return [COLUMN_ALIASES.get(name, name) for name in names]
-
-
-def body_of(layout: str | None, columns: list[str]) -> URIRef:
-    """SC when the metadata says so or the file has the Council's permanent_member column."""
-    if layout:
-        return SC if layout.lower() == "sc" else GA
-    return SC if "permanent_member" in columns else GA
-
-
-def read_ballots(source: Source) -> Iterator[Ballot]:
-    """The rows of a UNDL voting CSV, checked for the columns the loader needs."""
-    columns = canonical_columns(_header(source))
-    body = body_of(source.meta.get("layout"), columns)
-    with source.path.open(encoding="utf-8", newline="") as handle:
-        next(handle, None)
-        reader = csv.DictReader(handle, fieldnames=columns)
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            raise CuratorError(f"missing column(s) {', '.join(missing)}; is this a UN Digital "
-                               "Library voting file?", file=source.display)
-        for row_number, record in enumerate(reader, start=2):
-            if None in record or any(v is None for v in record.values()):
-                raise CuratorError("wrong number of fields; check commas and quotes",
-                                   file=source.display, record=f"row {row_number}")
-            if record["ms_vote"].strip().upper() not in OPTIONS:
-                raise CuratorError(f"unknown vote code {record['ms_vote']!r}; use Y, N, A or X",
-                                   file=source.display, record=f"row {row_number}")
-            yield Ballot(row_number, record, body)
-
-
-def _header(source: Source) -> list[str]:
-    with source.path.open(encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle), [])
-
-
 def emit_bodies(graph: TripleSink) -> None:
     for body, label in BODIES.items():
         graph.add((body, RDF.type, UNKG.Body))
@@ -140,51 +118,213 @@ def emit_bodies(graph: TripleSink) -> None:
         graph.add((body, SKOS.prefLabel, Literal(label, lang="en")))
 
 
-def emit_official_record(graph: TripleSink, source: Source) -> dict[str, set[str]]:
-    """Emit one voting file; returns the states seen per vote event key (for reconciliation)."""
-    seen: dict[str, set[str]] = {}
-    for ballot in read_ballots(source):
-        record, iso3, symbol = ballot.record, ballot.state, ballot.symbol
-        if iso3 in seen.setdefault(symbol, set()):
-            raise CuratorError(f"{iso3} votes twice on {symbol}", file=source.display,
-                               record=f"row {ballot.row}")
-        first_row = not seen[symbol]
-        seen[symbol].add(iso3)
-        _emit_state(graph, iso3, record["ms_name"], ballot.body, record)
-        if first_row:
-            _emit_resolution(graph, source, ballot)
-        option = OPTIONS[record["ms_vote"].strip().upper()]
-        vote = vote_iri(symbol, iso3)
+def emit_official_record(graph: TripleSink, source: Source) -> Emitted:
+    """kg build: one shipped voting file, strictly read (a bad row stops the build), in detail."""
+    votes = CsvVotes(source.path, file=source.display, body=source.meta.get("layout"),
+                     strict=True)
+    return emit_votes(graph, source, votes, detail=True)
+
+
+def emit_votes(sink: TripleSink, source: Source, votes: CsvVotes | MarcVotes, *,
+               detail: bool = False) -> Emitted:
+    """Every ballot the reader yields, with its resolution, event, state and tallies."""
+    emitter = _Emitter(sink, source, votes, detail)
+    emitter.run()
+    return emitter.emitted
+
+
+class _Emitter:
+    def __init__(self, sink: TripleSink, source: Source, votes: CsvVotes | MarcVotes,
+                 detail: bool):
+        self.sink, self.source, self.votes, self.detail = sink, source, votes, detail
+        self.body = BODY_IRIS[votes.layout.body]
+        self.emitted = Emitted()
+        self.fast = sink if isinstance(sink, NTriplesWriter) and not detail else None
+        self.concepts: set[URIRef] = set()
+        self.schemes: set[str] = set()
+
+    def run(self) -> None:
+        sink, votes, emitted, fast = self.sink, self.votes, self.emitted, self.fast
+        tallies: dict[str, EventTally] = {}
+        states: dict[str, tuple[int, object]] = {}  # code -> (bit, IRI in the sink's form)
+        names: dict[str, set[str]] = {}
+        templates = fast.ballot_lines() if fast is not None else {}
+        for row, motion, iso3, code, name, permanent in votes:
+            tally = tallies.get(motion.key)
+            if tally is None:
+                tally = tallies[motion.key] = self._open(motion)
+            if tally.without_vote:
+                emitted.without_vote_rows += 1
+                continue
+            state = states.get(iso3)
+            if state is None:
+                state = states[iso3] = self._state(iso3, name, permanent, len(states))
+                names[iso3] = {name.strip()}
+            bit, state_term = state
+            if tally.states & bit:
+                votes.problem(row, f"{iso3} votes twice on {tally.symbol}; the first vote is kept")
+                continue
+            tally.states |= bit
+            tally.last_row = row
+            name = name.strip()
+            known = names[iso3]
+            if name and name not in known:  # a historical name of the same code
+                known.add(name)
+                sink.add((state_iri(iso3), SKOS.hiddenLabel, Literal(name, lang="en")))
+            if fast is not None:  # the hot path: one string per ballot
+                option_key, lines = templates[code]
+                vote, event = f"{tally.vote_prefix}{iso3}>", tally.event
+                fast.stream.write(lines % (vote, vote, event, vote, state_term, vote, state_term,
+                                           event))
+                fast.count += fast.BALLOT_TRIPLES
+            else:
+                option_key = self._ballot(tally, iso3, code, row)
+            tally.counted[option_key] += 1
+            emitted.ballots += 1
+        for tally in tallies.values():
+            self._close(tally)
+        emitted.states = len(states)
+
+    def _open(self, motion: Motion) -> EventTally:
+        """The resolution (and its vote event, unless adopted without one), from its first row."""
+        symbol = motion.key
+        self._resolution(motion)
+        tally = EventTally(motion, symbol, motion.first_row, motion.first_row,
+                           without_vote=motion.without_vote)
+        if motion.without_vote:
+            self.emitted.without_vote += 1
+            return tally
+        event = vote_event_iri(symbol)
+        self.emitted.events.append(str(event))
+        if self.fast is not None:
+            tally.event = self.fast.term(event)
+            tally.vote_prefix = self.fast.term(vote_iri(symbol, "X"))[:-2]
+        else:
+            tally.event = event
+        return tally
+
+    def _resolution(self, motion: Motion) -> None:
+        graph, source, symbol, row = self.sink, self.source, motion.key, motion.first_row
+        document = document_iri(symbol)
+        date = Literal(motion.date, datatype=XSD.date) if motion.date else None
+        graph.add((document, RDF.type, UNKG.Resolution))
+        graph.add((document, UNKG.symbol, Literal(symbol)))
+        graph.add((document, RDFS.label, Literal(symbol)))
+        for draft in motion.drafts:
+            graph.add((document, UNKG.draftSymbol, Literal(draft)))
+        if motion.title:
+            graph.add((document, DCTERMS.title, Literal(motion.title)))
+        graph.add((document, UNKG.body, self.body))
+        if date is not None:
+            graph.add((document, DCTERMS.date, date))
+        graph.add((document, UNKG.outcome, UNKG.Adopted))
+        if motion.link:
+            graph.add((document, RDFS.seeAlso, URIRef(motion.link)))
+        graph.add((document, UNKG.curatedIn, Literal(self.votes.where(row))))
+        for scheme, headings in (("undl-subjects", motion.subjects),
+                                 ("undl-agenda", motion.agenda)):
+            for heading in headings:
+                graph.add((document, DCTERMS.subject, self._concept(scheme, heading)))
+        bodies = [document]
+        if motion.without_vote:
+            graph.add((document, UNKG.adoptedWithoutVote, Literal(True)))
+        else:
+            event = vote_event_iri(symbol)
+            graph.add((event, RDF.type, UNKG.VoteEvent))
+            graph.add((event, RDFS.label, Literal(f"Recorded vote on {symbol}")))
+            graph.add((event, OPENGOV.motion, document))
+            graph.add((event, UNKG.body, self.body))
+            if date is not None:
+                graph.add((event, DCTERMS.date, date))
+            graph.add((event, OPENGOV.result, UNKG.Adopted))
+            bodies.append(event)
+            for option, official in motion.totals.items():
+                if official is None:
+                    continue
+                count = count_iri(symbol, option)
+                count_class, option_concept = COUNT_CLASSES[option]
+                graph.add((event, OPENGOV["count"], count))
+                graph.add((count, RDF.type, count_class))
+                graph.add((count, OPENGOV.option, option_concept))
+                graph.add((count, RDF.value, Literal(official)))
+                graph.add((count, RDFS.label, Literal(f"{option} votes on {symbol}")))
+                bodies.append(count)
+        value, conforms_to = self.votes.fragment(row)
+        kind = "row" if conforms_to == RFC7111 else "record"
+        emit_fragment_evidence(graph, f"{source.id}/{kind}-{row}/totals", source, value,
+                               conforms_to, bodies)
+
+    def _concept(self, scheme: str, heading: str) -> URIRef:
+        """A heading as a SKOS concept of its scheme, described once per file."""
+        concept = concept_iri(scheme, heading)
+        if concept not in self.concepts:
+            graph = self.sink
+            if scheme not in self.schemes:
+                label, comment = SCHEMES[scheme]
+                graph.add((scheme_iri(scheme), RDF.type, SKOS.ConceptScheme))
+                graph.add((scheme_iri(scheme), RDFS.label, Literal(label)))
+                graph.add((scheme_iri(scheme), RDFS.comment, Literal(comment)))
+                self.schemes.add(scheme)
+            self.concepts.add(concept)
+            graph.add((concept, RDF.type, SKOS.Concept))
+            graph.add((concept, SKOS.prefLabel, Literal(heading, lang="en")))
+            graph.add((concept, RDFS.label, Literal(heading)))
+            graph.add((concept, SKOS.inScheme, scheme_iri(scheme)))
+        return concept
+
+    def _state(self, iso3: str, name: str, permanent: str, order: int) -> tuple[int, object]:
+        emit_state(self.sink, iso3, name.strip() or iso3, self.body, permanent == "TRUE")
+        term = self.fast.term(state_iri(iso3)) if self.fast is not None else state_iri(iso3)
+        return 1 << order, term
+
+    def _ballot(self, tally: EventTally, iso3: str, code: str, row: int) -> str:
+        """One ballot as triples (the graph sink; and every sink in detail mode)."""
+        graph, symbol = self.sink, tally.symbol
+        option = OPTIONS[code]
+        vote, event, state = vote_iri(symbol, iso3), vote_event_iri(symbol), state_iri(iso3)
         graph.add((vote, RDF.type, UNKG.Vote))
-        graph.add((vote, OPENGOV.voteEvent, vote_event_iri(symbol)))
-        graph.add((vote, URIRef("http://schema.org/agent"), state_iri(iso3)))
-        graph.add((vote, URIRef("http://schema.org/option"), option))
-        graph.add((state_iri(iso3), SHORTCUTS[option], vote_event_iri(symbol)))
-        graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
-        graph.add((vote, UNKG.curatedIn, record_rows(source.display, ballot.row)))
-        emit_row_evidence(graph, f"{source.id}/row-{ballot.row}", source, ballot.row, [vote])
-    return seen
+        graph.add((vote, OPENGOV.voteEvent, event))
+        graph.add((vote, SCHEMA.agent, state))
+        graph.add((vote, SCHEMA.option, option))
+        graph.add((state, SHORTCUTS[option], event))
+        if self.detail:
+            graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
+            graph.add((vote, UNKG.curatedIn, Literal(self.votes.where(row))))
+            value, conforms_to = self.votes.fragment(row)
+            emit_fragment_evidence(graph, f"{self.source.id}/row-{row}", self.source, value,
+                                   conforms_to, [vote])
+        return OPTION_KEYS[option]
+
+    def _close(self, tally: EventTally) -> None:
+        """Name the event's rows; compare the counted ballots with the official totals; a full
+        roll call is marked so."""
+        motion = tally.motion
+        if motion.without_vote:
+            return
+        event = vote_event_iri(tally.symbol)
+        self.sink.add((event, UNKG.curatedIn,
+                       Literal(self.votes.where(tally.first_row, tally.last_row))))
+        differences = [f"{option} {tally.counted[option]} counted, {official} official"
+                       for option, official in motion.totals.items()
+                       if official is not None and official != tally.counted[option]]
+        rows = sum(tally.counted.values())
+        if motion.total_ms is not None and rows != motion.total_ms:
+            differences.append(f"{rows} ballots, {motion.total_ms} members")
+        if differences:
+            self.emitted.mismatch_count += 1
+            if len(self.emitted.mismatches) < KEPT_MESSAGES:
+                self.emitted.mismatches.append(f"{tally.symbol} (row {tally.first_row}): "
+                                               + "; ".join(differences))
+        else:
+            self.sink.add((event, UNKG.rollCallComplete, Literal(True)))
 
 
 def _option_word(option: URIRef) -> str:
     return next(word for word, (_, concept) in COUNT_CLASSES.items() if concept == option)
 
 
-def record_rows(file: str, first: int, last: int | None = None) -> Literal:
-    """Where a fact was read in a record file, for unkg:curatedIn: its row, or the rows from
-    `first` to `last`, as an RFC 7111 fragment ('FILE#row=N', 'FILE#row=N-M'; row 1 is the
-    header)."""
-    rows = str(first) if last is None or last == first else f"{first}-{last}"
-    return Literal(f"{file}#row={rows}")
-
-
-def _emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
-                record: dict[str, str]) -> None:
-    emit_state(graph, iso3, un_name, body, record)
-
-
 def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
-               record: dict[str, str]) -> None:
+               permanent: bool) -> None:
     """A Member State (any code the file uses, historical ones such as SUN or YUG too)."""
     state = state_iri(iso3)
     label = state_label(un_name)
@@ -200,61 +340,5 @@ def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
     graph.add((membership, ORG.member, state))
     graph.add((membership, ORG.organization, body))
     graph.add((membership, RDFS.label, Literal(f"{label} in the Security Council")))
-    permanent = record.get("permanent_member", "").strip().upper() == "TRUE"
     role = UNKG.PermanentMember if permanent else UNKG.ElectedMember
     graph.add((membership, ORG.role, role))
-
-
-def _emit_resolution(graph: TripleSink, source: Source, ballot: Ballot) -> None:
-    emit_resolution(graph, source, ballot.record, ballot.symbol, ballot.body, ballot.row)
-
-
-def emit_resolution(graph: TripleSink, source: Source, record: dict[str, str], symbol: str,
-                    body: URIRef, row: int, *, streamed: bool = False) -> None:
-    """The resolution, its adoption vote event and its official tallies, evidenced by one row.
-
-    `streamed` (kg import-undl): the event's completeness and the rows of its ballots are
-    known only at its last row, so the bulk writer adds them then (kg.pipeline.history._close).
-    """
-    document, event = document_iri(symbol), vote_event_iri(symbol)
-    date = Literal(record["date"].strip(), datatype=XSD.date) if record["date"].strip() else None
-    title = (record.get("title") or record.get("description") or "").split(" : ")[0].strip()
-    graph.add((document, RDF.type, UNKG.Resolution))
-    graph.add((document, UNKG.symbol, Literal(symbol)))
-    graph.add((document, RDFS.label, Literal(symbol)))
-    if record.get("draft", "").strip():
-        graph.add((document, UNKG.draftSymbol, Literal(canonical_symbol(record["draft"]))))
-    if title:
-        graph.add((document, DCTERMS.title, Literal(title)))
-    graph.add((document, UNKG.body, body))
-    if date is not None:
-        graph.add((document, DCTERMS.date, date))
-    graph.add((document, UNKG.outcome, UNKG.Adopted))
-    if record.get("undl_link", "").strip():
-        graph.add((document, RDFS.seeAlso, URIRef(record["undl_link"].strip())))
-    graph.add((document, UNKG.curatedIn, record_rows(source.display, row)))
-
-    graph.add((event, RDF.type, UNKG.VoteEvent))
-    graph.add((event, RDFS.label, Literal(f"Recorded vote on {symbol}")))
-    graph.add((event, OPENGOV.motion, document))
-    graph.add((event, UNKG.body, body))
-    if date is not None:
-        graph.add((event, DCTERMS.date, date))
-    graph.add((event, OPENGOV.result, UNKG.Adopted))
-    if not streamed:
-        graph.add((event, UNKG.rollCallComplete, Literal(True)))
-        graph.add((event, UNKG.curatedIn, record_rows(source.display, row)))
-    bodies = [document, event]
-    for option, column in TOTAL_COLUMNS.items():
-        value = record.get(column, "").strip()
-        if not value:
-            continue
-        count = count_iri(symbol, option)
-        count_class, option_concept = COUNT_CLASSES[option]
-        graph.add((event, OPENGOV["count"], count))
-        graph.add((count, RDF.type, count_class))
-        graph.add((count, OPENGOV.option, option_concept))
-        graph.add((count, RDF.value, Literal(int(value))))
-        graph.add((count, RDFS.label, Literal(f"{option} votes on {symbol}")))
-        bodies.append(count)
-    emit_row_evidence(graph, f"{source.id}/row-{row}/totals", source, row, bodies)

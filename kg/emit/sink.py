@@ -1,13 +1,77 @@
-"""Where emitted triples go: an rdflib Graph, or anything else with the same `add`."""
+"""Where emitted triples go: an rdflib Graph, or the N-Triples stream of the bulk import.
 
-from typing import Protocol
+Both are sinks of the same emitter (kg.emit.record): anything with `add(triple)`. The stream
+also offers the emitter its fast path, a ballot's five lines from a string template, for the
+million ballots of the whole history (tests/test_undl_layouts.py checks both give one graph).
+"""
 
+from typing import Protocol, TextIO
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kg.model.namespaces import OPENGOV, RDF, SCHEMA, UNKG
+from kg.model.vocabulary import OPTION_KEYS, OPTIONS, SHORTCUTS
+
 Triple = tuple[Node, Node, Node]
+TERM_CACHE = 50_000
 
 
 class TripleSink(Protocol):
-    """rdflib.Graph satisfies this; so can a streaming writer for data too large for memory."""
+    """rdflib.Graph satisfies this; so does NTriplesWriter, for data too large for memory."""
 
     def add(self, triple: Triple, /) -> object: ...
+
+
+class NTriplesWriter:
+    """A TripleSink that writes each triple as one line of N-Triples (pyoxigraph escapes terms)."""
+
+    BALLOT_TRIPLES = 5  # the lines of ballot_lines()
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.count = 0
+        self._cache: dict[URIRef, str] = {}
+        self._datatypes: dict[URIRef, ox.NamedNode] = {}
+
+    def add(self, triple: Triple, /) -> None:
+        s, p, o = triple
+        self.stream.write(f"{self.term(s)} {self.term(p)} {self.term(o)} .\n")
+        self.count += 1
+
+    def term(self, term: object) -> str:
+        """A term as N-Triples (IRIs cached: a few thousand events and states recur)."""
+        if isinstance(term, URIRef):
+            text = self._cache.get(term)
+            if text is None:
+                if len(self._cache) > TERM_CACHE:  # bounded: the cache must not grow with rows
+                    self._cache.clear()
+                text = self._cache[term] = str(ox.NamedNode(str(term)))
+            return text
+        if isinstance(term, Literal):
+            if term.language:
+                return str(ox.Literal(str(term), language=term.language))
+            if term.datatype is None:
+                return str(ox.Literal(str(term)))
+            datatype = self._datatypes.get(term.datatype)
+            if datatype is None:  # a handful: xsd:date, xsd:integer, ...
+                datatype = self._datatypes[term.datatype] = ox.NamedNode(str(term.datatype))
+            return str(ox.Literal(str(term), datatype=datatype))
+        if isinstance(term, BNode):
+            raise ValueError("blank nodes are not written by the bulk importer")
+        raise TypeError(f"not an RDF term: {term!r}")
+
+    def ballot_lines(self) -> dict[str, tuple[str, str]]:
+        """Per vote code (Y, N, ...), its tally key and the five lines of one ballot, to fill
+        with `%` (vote x2, event, vote, state, vote, state, event): the triples of
+        kg.emit.record._Emitter._ballot. Keyed by the code's text: rdflib term keys cost 6%
+        of the writing."""
+        lines = ("%s " + self.term(RDF.type) + " " + self.term(UNKG.Vote) + " .\n"
+                 "%s " + self.term(OPENGOV.voteEvent) + " %s .\n"
+                 "%s " + self.term(SCHEMA.agent) + " %s .\n"
+                 "%s " + self.term(SCHEMA.option) + " OPTION .\n"
+                 "%s SHORTCUT %s .\n")
+        return {code: (OPTION_KEYS[option], lines.replace("OPTION", self.term(option))
+                       .replace("SHORTCUT", self.term(SHORTCUTS[option])))
+                for code, option in OPTIONS.items()}

@@ -63,6 +63,17 @@ def membership_iri(body: URIRef, iso3: str) -> URIRef:
     return ID[f"membership/{body.rsplit('/', 1)[-1]}/{iso3}"]
 
 
+def concept_iri(scheme: str, label: str) -> URIRef:
+    """A heading of a concept scheme (the UN's subject headings, agenda items), by its words:
+    'UKRAINE--POLITICAL CONDITIONS' -> id:concept/undl-subjects/ukraine-political-conditions."""
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "untitled"
+    return ID[f"concept/{scheme}/{slug}"]
+
+
+def scheme_iri(scheme: str) -> URIRef:
+    return ID[f"scheme/{scheme}"]
+
+
 def claim_iri(claim_id: str, part: str | None = None) -> URIRef:
     return ID[f"claim/{claim_id}/{part}" if part else f"claim/{claim_id}"]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import TextIO
 
 import yaml
 
@@ -118,8 +119,9 @@ def checkpoint_key(declared: Sequence[DeclaredFile]) -> str:
     return digest.hexdigest()[:16]
 
 
-def history_checkpoint(out_dir: Path, declared: Sequence[DeclaredFile],
-                       *, progress: bool = False, strict: bool = False) -> tuple[Path, list]:
+def history_checkpoint(out_dir: Path, declared: Sequence[DeclaredFile], *,
+                       progress: bool = False, strict: bool = False,
+                       skipped_log: TextIO | None = None) -> tuple[Path, list]:
     """The checkpoint store of the declared files, imported now if there is none yet, and the
     import's reports (empty when the checkpoint was reused). Call under the build lock."""
     folder = out_dir / CHECKPOINTS / checkpoint_key(declared)
@@ -134,7 +136,7 @@ def history_checkpoint(out_dir: Path, declared: Sequence[DeclaredFile],
         paths = [d.path for d in declared if d.body == body]
         if paths:
             reports += import_files(paths, work / "store", body=body, progress=progress,
-                                    strict=strict, work_dir=work)
+                                    strict=strict, work_dir=work, skipped_log=skipped_log)
     os.replace(work, folder)  # complete or absent: a killed import leaves only *.partial
     for other in (out_dir / CHECKPOINTS).iterdir():  # older checkpoints are no longer declared
         if other != folder:

@@ -1,0 +1,451 @@
+"""The UN Digital Library's voting data: every published layout of its CSV files, and one
+resolution's voting record exported as MARCXML, read into the same records.
+
+Layouts (their data dictionaries, "UN General Assembly Voting Data: Description and Terms of
+Use" and "UN Security Council Voting Data: Description and Terms of Use"):
+
+- GA 2024-09-12 (version 1): plural and hyphenated names (`ms_codes`, `ms_votes`,
+  `resolutions`, `agenda_titles`, `yes`, `non-voting`, `total-voting`), a `modality` column,
+  `NV` for non-voting.
+- GA 2025-07-23 (version 3): `ms_code`, `ms_vote`, `resolution`, `agenda_title`, `total_yes` ...
+  `total_ms`; `X` for non-voting.
+- SC 2025-07-21 (version 3): as GA 2025 plus `permanent_member` (True/False), `description`,
+  `agenda`, `modality`.
+- The February 2026 files (dictionaries of 2026-02-06, not found in this project's reference
+  search): what issue 15 reports of them: totals as decimals (`120.0`), a byte-order mark,
+  CRLF, `modality`, `draft` and `subjects` with several values joined by `|`.
+
+Columns are found by name (case-insensitive, spaces as `_`), never by position. A header with a
+name the reader does not know is refused, with the header and the names it expects.
+
+One reader for both uses: `strict` (kg build's official record, `kg import-undl --strict`)
+stops at the first bad row with a CuratorError naming file and row; lenient (the bulk import)
+skips the row and reports it. A reader yields ballots as tuples (row, motion, state code, vote
+code, name, permanent flag), the motion (one adopted resolution) shared by its rows, so the
+emitter's hot loop does no parsing of its own.
+"""
+
+import codecs
+import csv
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from kg.errors import CuratorError
+from kg.model.iris import canonical_symbol
+from kg.model.namespaces import RFC7111
+from kg.model.vocabulary import OPTIONS
+
+RFC3023 = "http://tools.ietf.org/rfc/rfc3023"  # XML media types: XPointer fragments
+
+# The reader's name of each column (the 2025 dictionaries' names) and the other spellings seen.
+GA_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "session", "resolution",
+              "draft", "committee_report", "meeting", "title", "agenda_title", "subjects",
+              "vote_note", "modality", "total_yes", "total_no", "total_abstentions",
+              "total_non_voting", "total_ms", "undl_link")
+SC_ONLY = ("permanent_member", "description", "agenda")
+COLUMN_ALIASES = {
+    # GA 2024-09-12 (version 1)
+    "ms_codes": "ms_code", "ms_names": "ms_name", "ms_votes": "ms_vote",
+    "resolutions": "resolution", "agenda_titles": "agenda_title", "yes": "total_yes",
+    "no": "total_no", "abstentions": "total_abstentions", "non-voting": "total_non_voting",
+    "total-voting": "total_ms",
+    # spellings of third-party re-exports (tests/fixtures/undl/historical_alt_columns.csv)
+    "record_id": "undl_id", "undl_record": "undl_id", "id": "undl_id",
+    "country_code": "ms_code", "iso3": "ms_code", "ms_iso3": "ms_code", "code": "ms_code",
+    "country": "ms_name", "country_name": "ms_name", "member_state": "ms_name",
+    "vote": "ms_vote", "vote_code": "ms_vote", "vote_date": "date", "meeting_date": "date",
+    "resolution_symbol": "resolution", "symbol": "resolution", "draft_symbol": "draft",
+    "draft_resolution": "draft", "abstain": "total_abstentions",
+    "total_abstain": "total_abstentions", "non_voting": "total_non_voting",
+    "total_nonvoting": "total_non_voting", "total_members": "total_ms", "link": "undl_link",
+    "permanent": "permanent_member",
+}
+KNOWN_COLUMNS = frozenset(GA_COLUMNS + SC_ONLY)
+REQUIRED_COLUMNS = ("undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution")
+TOTAL_COLUMNS = {"yes": "total_yes", "no": "total_no", "abstain": "total_abstentions",
+                 "non-voting": "total_non_voting"}
+GA_ONLY = ("committee_report", "agenda_title", "session")
+CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
+MODALITIES = {"vote": False, "recorded vote": False, "without vote": True, "": False}
+PERMANENT = {"TRUE": True, "FALSE": False, "": None}
+LINK_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
+
+Ballot = tuple[int, "Motion", str, str, str, str]  # row, motion, state, vote code, name, permanent
+ProblemHandler = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a file's header says: the reader's name of each column, the body, which version."""
+
+    columns: tuple[str, ...]
+    body: str  # "ga" or "sc"
+    version: str
+
+    def index(self, name: str) -> int | None:
+        return self.columns.index(name) if name in self.columns else None
+
+
+@dataclass
+class Motion:
+    """One adopted resolution as its first good row states it (every row of it repeats this)."""
+
+    key: str  # the canonical symbol, or "UNDL {undl_id}" when the row has no symbol
+    undl_id: str
+    first_row: int
+    date: str | None
+    title: str
+    drafts: tuple[str, ...]
+    subjects: tuple[str, ...]
+    agenda: tuple[str, ...]
+    totals: dict[str, int | None]
+    total_ms: int | None
+    link: str
+    without_vote: bool
+
+
+def read_layout(header: list[str], body: str | None, file: str) -> Layout:
+    """The reader's names for a header, refusing unknown names and a `--body` it contradicts."""
+    raw = [h.strip().lstrip("\ufeff").lower().replace(" ", "_") for h in header]
+    columns = tuple(COLUMN_ALIASES.get(name, name) for name in raw)
+    unknown = [h for h, c in zip(header, columns, strict=True) if c not in KNOWN_COLUMNS]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if unknown or missing or len(set(columns)) != len(columns):
+        problem = (f"unknown column(s) {', '.join(unknown)}" if unknown else
+                   f"missing column(s) {', '.join(missing)}" if missing else
+                   "two columns name the same field")
+        raise CuratorError(
+            f"{problem}; is this a UN Digital Library voting file?\n  the header: "
+            f"{','.join(header)}\n  names expected: {', '.join(GA_COLUMNS + SC_ONLY)}\n"
+            f"  and the older spellings: {', '.join(sorted(COLUMN_ALIASES))}",
+            file=file, record="row 1")
+    sc = any(c in columns for c in SC_ONLY)
+    ga = any(c in columns for c in GA_ONLY)
+    if body == "sc" and ga or body == "ga" and sc:
+        said = "General Assembly" if ga else "Security Council"
+        raise CuratorError(f"--body {body} was given, but the header is a {said} file's "
+                           f"({', '.join(c for c in columns if c in (GA_ONLY if ga else SC_ONLY))})"
+                           f"; drop --body or give the right file", file=file, record="row 1")
+    found = "sc" if sc else "ga" if ga else body or "ga"
+    return Layout(columns, found, _version(raw, found))
+
+
+def _version(raw: list[str], body: str) -> str:
+    if "ms_votes" in raw:
+        return "GA 2024-09-12"
+    if body == "sc" and "permanent_member" in raw:
+        return "SC 2025-07-21 or later"  # the 2026 file differs in its values, not its names
+    if "ms_vote" in raw and "total_yes" in raw:
+        # a modality column: the February 2026 file as issue 15 reports it
+        return "GA 2026-02" if "modality" in raw else "GA 2025-07-23"
+    return f"{body.upper()}, other column names"
+
+
+class CsvVotes:
+    """The ballots of one UNDL voting CSV (any published layout), checked row by row."""
+
+    def __init__(self, path: Path, *, file: str, body: str | None = None, strict: bool = False,
+                 strict_hint: str = "", on_problem: ProblemHandler | None = None):
+        self.path, self.file, self.strict, self.strict_hint = path, file, strict, strict_hint
+        self.on_problem = on_problem
+        self.rows = 0
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle), None)
+        except UnicodeDecodeError:
+            locate_bad_byte(path, file)
+        if not header:
+            raise CuratorError("the file is empty; expected a UN Digital Library voting CSV",
+                               file=file)
+        self.layout = read_layout(header, body, file)
+        self.progress: Callable[[int], None] | None = None  # called with bytes read
+
+    def problem(self, row: int, message: str) -> None:
+        """A bad row: refused in strict mode, otherwise handed on to be skipped and reported."""
+        if self.strict or self.on_problem is None:
+            raise CuratorError(message + self.strict_hint, file=self.file, record=f"row {row}")
+        self.on_problem(row, message)
+
+    def where(self, first: int, last: int | None = None) -> str:
+        """The rows of a fact, as an RFC 7111 fragment ('FILE#row=N-M'; row 1 is the header)."""
+        return f"{self.file}#row={first if last is None or last == first else f'{first}-{last}'}"
+
+    def fragment(self, row: int) -> tuple[str, str]:
+        """A row as a fragment selector's value and the specification it conforms to."""
+        return f"row={row}", RFC7111
+
+    def __iter__(self) -> Iterator[Ballot]:
+        """Strict decoding: a byte that is not UTF-8 stops the file with its row and column."""
+        try:
+            yield from self._ballots()
+        except UnicodeDecodeError:
+            locate_bad_byte(self.path, self.file)
+
+    def _ballots(self) -> Iterator[Ballot]:
+        at = self.layout.index
+        width = len(self.layout.columns)
+        i_vote, i_code, i_name = at("ms_vote"), at("ms_code"), at("ms_name")
+        i_res, i_id, i_perm = at("resolution"), at("undl_id"), at("permanent_member")
+        motions: dict[tuple[str, str], Motion] = {}
+        codes: set[str] = set()
+        problem, progress = self.problem, self.progress
+        with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            row = 1
+            for fields in reader:
+                row += 1
+                if not row & 8191 and progress is not None:  # every 8192 rows: bytes read
+                    progress(handle.buffer.tell())
+                if len(fields) != width:
+                    if fields:  # a blank line is no row of data
+                        problem(row, f"{len(fields)} fields where the header has {width}; "
+                                     "check commas and quotes")
+                    continue
+                raw = (fields[i_res], fields[i_id])
+                motion = motions.get(raw)
+                code = fields[i_vote].strip().upper()
+                if code not in OPTIONS and not (motion is not None and motion.without_vote):
+                    problem(row, f"unknown vote code {fields[i_vote]!r}; use Y, N, A, X or NV "
+                                 "(blank: non-voting)")
+                    continue
+                iso3 = fields[i_code].strip().upper()
+                if iso3 not in codes:
+                    if not CODE.match(iso3):
+                        problem(row, f"state code {fields[i_code]!r} is not a member code "
+                                     "(USA, SUN, ...)")
+                        continue
+                    codes.add(iso3)
+                if motion is None:
+                    try:
+                        motion = self._motion(row, fields)
+                    except ValueError as err:
+                        problem(row, str(err))
+                        continue
+                    motions[raw] = motion
+                permanent = "" if i_perm is None else fields[i_perm].strip().upper()
+                if permanent not in PERMANENT:
+                    problem(row, f"permanent_member {fields[i_perm]!r} is not True or False")
+                    continue
+                yield row, motion, iso3, code, fields[i_name], permanent
+            self.rows = row - 1
+
+    def _motion(self, row: int, fields: list[str]) -> Motion:
+        """The resolution of a row, checked: ValueError says what is wrong."""
+        record = dict(zip(self.layout.columns, fields, strict=True))
+        return motion_from(record, row)
+
+
+def motion_from(record: dict[str, str], row: int) -> Motion:
+    """One resolution's facts from a record of the reader's column names (CSV row or MARC)."""
+    symbol = canonical_symbol(record.get("resolution", ""))
+    undl_id = record.get("undl_id", "").strip()
+    if not symbol and not undl_id:
+        raise ValueError("neither a resolution symbol nor a undl_id; one is needed")
+    if any(c in symbol for c in '<>"{}|\\^`'):
+        raise ValueError(f"resolution symbol {symbol!r} cannot be part of an IRI")
+    day = record.get("date", "").strip()
+    when = None
+    if day:
+        try:
+            when = date.fromisoformat(day[:10]).isoformat()
+        except ValueError:
+            raise ValueError(f"date {day!r} is not YYYY-MM-DD") from None
+    totals = {option: whole(record, column) for option, column in TOTAL_COLUMNS.items()}
+    modality = record.get("modality", "").strip().lower()
+    if modality not in MODALITIES:
+        raise ValueError(f"modality {record['modality']!r} is neither 'Vote' nor 'Without Vote'")
+    link = record.get("undl_link", "").strip()
+    if link and (not link.startswith("http") or LINK_UNSAFE.search(link)):
+        link = ""  # a broken link is dropped, not fatal: the record id still names the record
+    title = (record.get("title") or record.get("description") or "").split(" : ")[0].strip()
+    return Motion(
+        key=symbol or f"UNDL {undl_id}", undl_id=undl_id, first_row=row, date=when, title=title,
+        drafts=tuple(canonical_symbol(d) for d in split(record.get("draft", ""))),
+        subjects=split(record.get("subjects", "")),
+        agenda=split(record.get("agenda_title", "") or record.get("agenda", "")),
+        totals=totals, total_ms=whole(record, "total_ms"), link=link,
+        without_vote=MODALITIES[modality])
+
+
+def split(value: str) -> tuple[str, ...]:
+    """A field holding several values joined by '|' (drafts, subjects), without blanks."""
+    return tuple(part.strip() for part in value.split("|") if part.strip())
+
+
+def whole(record: dict[str, str], column: str) -> int | None:
+    """A count as the files write it: '93', '93.0' (February 2026 files) or blank."""
+    value = record.get(column, "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value)
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if number < 0 or not number.is_integer():
+        raise ValueError(f"{column} {value!r} is not a whole number")
+    return int(number)
+
+
+def check_utf8(path: Path, file: str, blocks: Iterator[bytes]) -> None:
+    """Strict decoding: the first byte that is not UTF-8 is named by row, column and offset.
+
+    Fed with the file's blocks as they are hashed (the bulk import checks the whole file before
+    it loads any of it), so it costs no extra read."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    try:
+        for block in blocks:
+            decoder.decode(block)
+            offset += len(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as err:
+        _bad_byte(path, file, offset + err.start)
+
+
+def locate_bad_byte(path: Path, file: str) -> NoReturn:
+    """Raise the CuratorError naming the file's first byte that is not UTF-8."""
+    with path.open("rb") as handle:
+        check_utf8(path, file, iter(lambda: handle.read(1 << 22), b""))
+    raise CuratorError("the file could not be read as UTF-8", file=file)
+
+
+def _bad_byte(path: Path, file: str, at: int) -> NoReturn:
+    data = path.read_bytes()[:at + 1]
+    line_start = data.rfind(b"\n", 0, at) + 1
+    header = data[:data.find(b"\n")] if b"\n" in data else b""
+    row = data.count(b"\n", 0, at) + 1  # a physical line; quoted line breaks are rare here
+    names = header.decode("utf-8", "replace").lstrip("\ufeff").strip().split(",")
+    column = data[line_start:at].count(b",")
+    name = names[column] if column < len(names) else f"field {column + 1}"
+    raise CuratorError(f"byte 0x{data[at]:02x} is not UTF-8 (column {name}, byte {at}); save "
+                       "the file as UTF-8, as the UN Digital Library publishes it",
+                       file=file, record=f"row {row}")
+
+
+# MARCXML (MARC 21 slim): one resolution's voting record exported from the UN Digital Library.
+MARC = "{http://www.loc.gov/MARC21/slim}"
+
+
+class MarcVotes:
+    """The ballots of MARCXML voting records: 791 $a the symbol, 269 $a the date, 245 the title,
+    650 $a the subjects, 967 one vote each ($c the state code, $d the vote, $e the name; no $d:
+    non-voting), 001 the record's control number. Each 967 field is one 'row', counted within
+    its record (the record's first 967 is row 1); a resolution's evidence is its whole record,
+    named by an XPointer fragment (RFC 3023), and its `first_row` is the record's number."""
+
+    def __init__(self, path: Path, *, file: str, body: str | None = None, strict: bool = True,
+                 strict_hint: str = "", on_problem: ProblemHandler | None = None):
+        self.path, self.file, self.strict, self.strict_hint = path, file, strict, strict_hint
+        self.on_problem = on_problem
+        self.rows = 0
+        self.progress: Callable[[int], None] | None = None
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as err:
+            raise CuratorError(f"not well-formed XML ({err}); export the record again as "
+                               "MARCXML", file=file) from None
+        self.records = [r for r in root.iter() if _local(r.tag) == "record"]
+        if not self.records:
+            raise CuratorError("no MARC <record> in this XML file; expected a UN Digital "
+                               "Library voting record exported as MARCXML", file=file)
+        symbols = [_subfield(r, "791", "a") for r in self.records]
+        if not all(symbols):
+            raise CuratorError("a record has no datafield 791 $a (the resolution symbol)",
+                               file=file, record=f"record {symbols.index('') + 1}")
+        bodies = {"sc" if s.upper().startswith("S/") else "ga" for s in symbols}
+        if body and bodies != {body}:
+            raise CuratorError(f"--body {body} was given, but the record's symbol is "
+                               f"{symbols[0]}; drop --body", file=file)
+        self.layout = Layout(("ms_code", "ms_vote", "ms_name"), bodies.pop() if len(bodies) == 1
+                             else "ga", "MARCXML")
+        self._record = 1  # the record being read, for problems
+
+    def problem(self, row: int, message: str) -> None:
+        """As CsvVotes.problem; the 'row' is the 967 field's number within its record."""
+        where = f"record {self._record}, 967 field {row}"
+        if self.strict or self.on_problem is None:
+            raise CuratorError(message + self.strict_hint, file=self.file, record=where)
+        self.on_problem(row, f"({where}) {message}")
+
+    def where(self, first: int, last: int | None = None) -> str:
+        """A resolution's record (`first`: its number in the file), as an XPointer fragment."""
+        return f"{self.file}#{self.fragment(first)[0]}"
+
+    def fragment(self, record: int) -> tuple[str, str]:
+        return f"xpointer(//*[local-name()='record'][{record}])", RFC3023
+
+    def __iter__(self) -> Iterator[Ballot]:
+        for number, record in enumerate(self.records, start=1):
+            self._record = number
+            fields = {tag: _subfield(record, tag, code) for tag, code in
+                      (("791", "a"), ("269", "a"), ("001", ""), ("245", "a"), ("993", "a"))}
+            marc_date = fields["269"].replace("-", "")
+            day = (f"{marc_date[:4]}-{marc_date[4:6]}-{marc_date[6:8]}"
+                   if len(marc_date) >= 8 and marc_date[:8].isdigit() else fields["269"])
+            subjects = "|".join(_all_subfields(record, "650", "a"))
+            try:
+                motion = motion_from({"resolution": fields["791"], "undl_id": fields["001"],
+                                      "date": day, "title": fields["245"], "subjects": subjects,
+                                      "draft": fields["993"]}, number)
+            except ValueError as err:
+                self.problem(1, str(err))
+                continue
+            for row, vote in enumerate(_datafields(record, "967"), start=1):
+                self.rows += 1
+                sub = {_local_code(s): (s.text or "").strip() for s in vote}
+                code, iso3 = sub.get("d", "").upper(), sub.get("c", "").upper()
+                if code not in OPTIONS:
+                    self.problem(row, f"unknown vote code {sub.get('d')!r} in 967 $d; use Y, N, "
+                                      "A, X or none for non-voting")
+                    continue
+                if not CODE.match(iso3):
+                    self.problem(row, f"state code {sub.get('c')!r} in 967 $c is not a member "
+                                      "code (USA, SUN, ...)")
+                    continue
+                yield row, motion, iso3, code, sub.get("e", ""), ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _local_code(element: ET.Element) -> str:
+    return element.get("code", "")
+
+
+def _datafields(record: ET.Element, tag: str) -> list[ET.Element]:
+    return [f for f in record if _local(f.tag) in ("datafield", "controlfield")
+            and f.get("tag") == tag]
+
+
+def _all_subfields(record: ET.Element, tag: str, code: str) -> list[str]:
+    return [(s.text or "").strip() for f in _datafields(record, tag) for s in f
+            if s.get("code") == code and (s.text or "").strip()]
+
+
+def _subfield(record: ET.Element, tag: str, code: str) -> str:
+    """The first value of TAG $CODE (a control field's text when code is '')."""
+    for element in _datafields(record, tag):
+        if not code:
+            return (element.text or "").strip()
+        for sub in element:
+            if sub.get("code") == code and (sub.text or "").strip():
+                return (sub.text or "").strip()
+    return ""
+
+
+def open_votes(path: Path, *, file: str, body: str | None = None, strict: bool = False,
+               strict_hint: str = "", on_problem: ProblemHandler | None = None
+               ) -> "CsvVotes | MarcVotes":
+    """The reader for a voting file: MARCXML by its .xml suffix, otherwise CSV."""
+    kind = MarcVotes if path.suffix.lower() == ".xml" else CsvVotes
+    return kind(path, file=file, body=body, strict=strict, strict_hint=strict_hint,
+                on_problem=on_problem)
