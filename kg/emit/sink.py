@@ -7,11 +7,11 @@ million ballots of the whole history (tests/test_undl_layouts.py checks both giv
 
 from typing import Protocol, TextIO
 
-import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from kg.model.namespaces import OPENGOV, RDF, SCHEMA, UNKG
+from kg.model.terms import OxigraphTerms
 from kg.model.vocabulary import OPTION_KEYS, OPTIONS, SHORTCUTS
 
 Triple = tuple[Node, Node, Node]
@@ -32,8 +32,8 @@ class NTriplesWriter:
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.count = 0
-        self._cache: dict[URIRef, str] = {}
-        self._datatypes: dict[URIRef, ox.NamedNode] = {}
+        self._terms = OxigraphTerms(TERM_CACHE)
+        self._iri_text: dict[URIRef, str] = {}
 
     def add(self, triple: Triple, /) -> None:
         s, p, o = triple
@@ -41,26 +41,17 @@ class NTriplesWriter:
         self.count += 1
 
     def term(self, term: object) -> str:
-        """A term as N-Triples (IRIs cached: a few thousand events and states recur)."""
-        if isinstance(term, URIRef):
-            text = self._cache.get(term)
+        """A term as N-Triples, written by pyoxigraph (which checks and escapes it)."""
+        if isinstance(term, URIRef):  # IRIs recur (states, events): their text is kept, bounded
+            text = self._iri_text.get(term)
             if text is None:
-                if len(self._cache) > TERM_CACHE:  # bounded: the cache must not grow with rows
-                    self._cache.clear()
-                text = self._cache[term] = str(ox.NamedNode(str(term)))
+                if len(self._iri_text) > TERM_CACHE:
+                    self._iri_text.clear()
+                text = self._iri_text[term] = str(self._terms(term))
             return text
-        if isinstance(term, Literal):
-            if term.language:
-                return str(ox.Literal(str(term), language=term.language))
-            if term.datatype is None:
-                return str(ox.Literal(str(term)))
-            datatype = self._datatypes.get(term.datatype)
-            if datatype is None:  # a handful: xsd:date, xsd:integer, ...
-                datatype = self._datatypes[term.datatype] = ox.NamedNode(str(term.datatype))
-            return str(ox.Literal(str(term), datatype=datatype))
         if isinstance(term, BNode):
             raise ValueError("blank nodes are not written by the bulk importer")
-        raise TypeError(f"not an RDF term: {term!r}")
+        return str(self._terms(term))  # type: ignore[arg-type]
 
     def ballot_lines(self) -> dict[str, tuple[str, str]]:
         """Per vote code (Y, N, ...), its tally key and the five lines of one ballot, to fill

@@ -10,18 +10,40 @@ from rdflib.term import Node
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
+class OxigraphTerms:
+    """rdflib -> pyoxigraph, remembering the IRIs and datatypes it has converted: in a graph or a
+    stream the same few thousand IRIs (states, events, properties) recur. The memory is bounded,
+    so that it does not grow with the rows of a large file."""
+
+    def __init__(self, limit: int = 50_000):
+        self.limit = limit
+        self._iris: dict[URIRef, ox.NamedNode] = {}
+
+    def __call__(self, node: Node) -> OxTerm:
+        if isinstance(node, URIRef):
+            return self._iri(node)
+        if isinstance(node, Literal):
+            if node.language:
+                return ox.Literal(str(node), language=node.language)
+            if node.datatype:
+                return ox.Literal(str(node), datatype=self._iri(node.datatype))
+            return ox.Literal(str(node))
+        if isinstance(node, BNode):
+            return ox.BlankNode(str(node))
+        raise TypeError(f"not an RDF term: {node!r}")
+
+    def _iri(self, node: URIRef) -> ox.NamedNode:
+        converted = self._iris.get(node)
+        if converted is None:
+            if len(self._iris) > self.limit:
+                self._iris.clear()
+            converted = self._iris[node] = ox.NamedNode(str(node))
+        return converted
+
+
 def to_oxigraph(node: Node) -> OxTerm:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(f"not an RDF term: {node!r}")
+    """One term, uncached (for a query's bindings and other single terms)."""
+    return OxigraphTerms()(node)
 
 
 def to_rdflib(term: OxTerm) -> Node:
@@ -34,14 +56,7 @@ def to_rdflib(term: OxTerm) -> Node:
 
 
 def oxigraph_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[ox.Triple]:
-    """rdflib triples as pyoxigraph triples; each distinct term is converted once."""
-    seen: dict[Node, OxTerm] = {}
-
-    def term(node: Node) -> OxTerm:
-        converted = seen.get(node)
-        if converted is None:
-            converted = seen[node] = to_oxigraph(node)
-        return converted
-
+    """rdflib triples as pyoxigraph triples."""
+    term = OxigraphTerms()
     for s, p, o in triples:
         yield ox.Triple(term(s), term(p), term(o))  # type: ignore[arg-type]
