@@ -50,6 +50,10 @@ class Endpoint:
     user: str | None = None
     password: str | None = None
 
+    def auth(self) -> requests.auth.HTTPDigestAuth | None:
+        """For a test's own updates (Virtuoso takes Digest only)."""
+        return requests.auth.HTTPDigestAuth(self.user, self.password or "") if self.user else None
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -113,9 +117,8 @@ def oxigraph_server(workdir: Path, *, read_only: bool = False) -> Iterator[Endpo
         ox.Store(str(location)).flush()  # a read-only server needs an existing (empty) store
     location.mkdir(exist_ok=True)
     mode = "serve-read-only" if read_only else "serve"
-    # Queries see the union of the named graphs `kg load` fills, as on Virtuoso by default.
-    command = [binary, mode, "--location", str(location), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]
+    # Default settings, as the README starts it: queries read the default graph `kg load` fills.
+    command = [binary, mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     with running(command, f"{base}/query?query=ASK%7B%7D", workdir):
         yield Endpoint("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
 
