@@ -3,8 +3,10 @@
 import os
 import socket
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -85,23 +87,26 @@ def answers(backend: Backend) -> dict[str, object]:
     return {name: answer(query, backend) for name, query in runnable.items()}
 
 
-BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def comparable(answer: object) -> object:
-    """Rows as sorted term strings. Two forms stand for the same term: a blank node's label
-    (its own in each store) and an xsd:boolean's lexical form ("1" and "true" are one value,
-    XML Schema 3.3.2; Virtuoso writes 1/0). Nothing else is normalised: an xsd:integer 1 in
-    place of true, or a GROUP_CONCAT in another order, is a difference."""
+    """Rows as sorted term strings. A few forms stand for the same term: a blank node's label
+    (its own in each store), an xsd:boolean's lexical form ("1" and "true" are one value, XML
+    Schema 3.3.2; Virtuoso writes 1/0) and an xsd:decimal's ("1" and "1.0"; Jena writes the
+    XML Schema 1.0 canonical form). Nothing else is normalised: an xsd:integer 1 in place of
+    true, or a GROUP_CONCAT in another order, is a difference."""
     if isinstance(answer, bool):
         return answer
     rows = []
     for row in answer.rows:
         cells = []
         for term in row.values():
-            text = "_:" if str(term).startswith("_:") else str(term)
-            if text.endswith(BOOLEAN):
-                text = '"true"' if text.startswith(('"1"', '"true"')) else '"false"'
+            text = "_:" if isinstance(term, ox.BlankNode) else str(term)
+            if isinstance(term, ox.Literal) and term.datatype.value == XSD + "boolean":
+                text = f"{term.value in ('1', 'true')}^^boolean"
+            elif isinstance(term, ox.Literal) and term.datatype.value == XSD + "decimal":
+                text = f"{Decimal(term.value).normalize():f}^^decimal"
             cells.append(text)
         rows.append(tuple(cells))
     return sorted(rows)
