@@ -63,11 +63,15 @@ class Entailment:
             yield subject, superproperty, value
 
     def add_to(self, graph: Graph) -> int:
-        """Add every entailed triple to `graph`; the number of triples it did not hold yet."""
+        """Add every entailed triple to `graph`, until nothing more follows (a description
+        names its scheme, which has its own); the number of triples added."""
         before = len(graph)
-        for triple in set(graph):
-            for added in self.entailed(triple):  # type: ignore[arg-type]
-                graph.add(added)
+        todo = set(graph)
+        while todo:
+            added = {new for triple in todo for new in self.entailed(triple)} - set(graph)
+            for triple in added:
+                graph.add(triple)
+            todo = added  # type: ignore[assignment]
         return len(graph) - before
 
     def ntriples(self, lines: Iterable[str]) -> Iterator[str]:
@@ -79,24 +83,32 @@ class Entailment:
         """
         described: set[URIRef] = set()
         for line in lines:
-            parts = line.rstrip().removesuffix(".").rstrip().split(" ", 2)
-            if len(parts) < 3 or not parts[1].startswith("<"):
-                continue  # a blank or comment line
-            subject, predicate, value = parts
-            for superproperty in self.superproperties.get(URIRef(predicate[1:-1]), ()):
-                yield f"{subject} <{superproperty}> {value} .\n"
-            if not value.startswith("<"):
-                continue
-            iri = URIRef(value[1:-1])
-            if predicate == _TYPE:
-                for superclass in self.superclasses.get(iri, ()):
-                    yield f"{subject} {_TYPE} <{superclass}> .\n"
-            elif iri in self.descriptions and iri not in described:
-                described.add(iri)
-                description = Graph()
-                for triple in self.descriptions[iri]:
-                    description.add(triple)
-                yield from sorted(description.serialize(format="nt").splitlines(keepends=True))
+            todo = [line]
+            while todo:
+                for out in self._line(todo.pop(), described):
+                    yield out
+                    if out.startswith("<https://w3id.org/unkg/ontology#"):
+                        todo.append(out)  # a description: it may name a scheme in turn
+
+    def _line(self, line: str, described: set[URIRef]) -> Iterator[str]:
+        parts = line.rstrip().removesuffix(".").rstrip().split(" ", 2)
+        if len(parts) < 3 or not parts[1].startswith("<"):
+            return  # a blank or comment line
+        subject, predicate, value = parts
+        for superproperty in self.superproperties.get(URIRef(predicate[1:-1]), ()):
+            yield f"{subject} <{superproperty}> {value} .\n"
+        if not value.startswith("<"):
+            return
+        iri = URIRef(value[1:-1])
+        if predicate == _TYPE:
+            for superclass in self.superclasses.get(iri, ()):
+                yield f"{subject} {_TYPE} <{superclass}> .\n"
+        elif iri in self.descriptions and iri not in described:
+            described.add(iri)
+            description = Graph()
+            for triple in self.descriptions[iri]:
+                description.add(triple)
+            yield from sorted(description.serialize(format="nt").splitlines(keepends=True))
 
 
 def _closure(ontology: Graph, relation: URIRef) -> dict[URIRef, frozenset[URIRef]]:
