@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from kg.emit.entailment import Entailment
 from kg.model.namespaces import UNKG
@@ -160,3 +160,16 @@ def test_a_stream_gets_what_a_graph_gets() -> None:
             URIRef("http://purl.org/dc/terms/identifier"), None) in graph
     assert {str(o) for o in graph.objects(UNKG.No, URIRef(
         "http://www.w3.org/2000/01/rdf-schema#label"))} == {"no"}
+
+
+def test_the_readme_example_answers_as_the_un_file(turtle_export: ox.Store) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query = readme.split("```sparql\n", 1)[1].split("```", 1)[0]
+    ontology = load_ontology()
+    label_of_code = {str(code): str(ontology.value(concept, SKOS.prefLabel))
+                     for concept, code in ontology.subject_objects(SKOS.notation)
+                     if (concept, SKOS.inScheme, UNKG.VoteOptions) in ontology}
+    rows = select(turtle_export, query)
+    assert len(rows) == 193
+    assert {row["code"]: row["option"] for row in rows} == {
+        code: label_of_code[vote] for code, vote in official_votes().items()}
