@@ -8,9 +8,10 @@ Two kinds of triple are added, nothing else:
   entailment rules rdfs9 and rdfs7, with rdfs11 and rdfs5): a unkg:VoteEvent is also an
   opengov:VoteEvent and a schema:Event, a unkg:symbol is also a dcterms:identifier;
 - the ontology's description of each code-list value the data names (vote options, outcomes,
-  stances, seat kinds, ...): its types, skos:prefLabel, skos:notation, skos:definition,
-  skos:inScheme, skos:broader, and its skos:prefLabel again as rdfs:label (SKOS declares
-  skos:prefLabel a subproperty of rdfs:label), so `schema:option unkg:No` reads "no".
+  stances, seat kinds, ...): its types, labels, notation, definition, scheme, broader concept
+  and its match in a standard (`unkg:Adopted skos:exactMatch opengov:Pass`), and its
+  skos:prefLabel again as rdfs:label (SKOS declares skos:prefLabel a subproperty of
+  rdfs:label), so `schema:option unkg:No` reads "no".
 
 `Entailment.add_to(graph)` does it to an rdflib graph; `Entailment.ntriples(lines)` to a stream
 of N-Triples lines (one triple per line, as the bulk loaders write), for importers that never
@@ -24,8 +25,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 # What is copied from the ontology for a code-list value the data names.
-DESCRIBING = (RDF.type, SKOS.prefLabel, SKOS.notation, SKOS.definition, SKOS.inScheme,
-              SKOS.broader)
+DESCRIBING = (RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, SKOS.definition,
+              SKOS.inScheme, SKOS.broader, SKOS.exactMatch, SKOS.broadMatch)
 _TYPE = f"<{RDF.type}>"
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
