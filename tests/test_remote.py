@@ -153,12 +153,17 @@ def test_a_named_graph_is_loaded_and_read_with_graph(remote_endpoint: Endpoint,
                                                      built_graph: BuiltGraph,
                                                      tmp_path: Path) -> None:
     graph = f"{GRAPH_BASE}test-named"
-    assert f"into <{graph}>" in load_into(remote_endpoint, built_graph, "--graph", graph)
-    assert count(remote_endpoint, IN_NAMED.replace("?g", f"<{graph}>")) == \
-        project_triples(built_graph)
-    done = subprocess.run([kg_executable(), "query", "votes-on-resolution", "--format", "csv",
-                           "--endpoint", remote_endpoint.query, "--graph", graph],
-                          capture_output=True, text=True, timeout=120)
+    try:
+        assert f"into <{graph}>" in load_into(remote_endpoint, built_graph, "--graph", graph)
+        assert count(remote_endpoint, IN_NAMED.replace("?g", f"<{graph}>")) == \
+            project_triples(built_graph)
+        done = subprocess.run([kg_executable(), "query", "votes-on-resolution", "--format",
+                               "csv", "--endpoint", remote_endpoint.query, "--graph", graph],
+                              capture_output=True, text=True, timeout=120)
+    finally:  # the server is shared by the session's tests: leave only what kg load put
+        requests.post(remote_endpoint.update, data=f"DROP SILENT GRAPH <{graph}>",
+                      auth=remote_endpoint.auth(), timeout=60,
+                      headers={"Content-Type": "application/sparql-update"}).raise_for_status()
     assert done.returncode == 0, done.stderr
     embedded = subprocess.run([kg_executable(), "query", "votes-on-resolution", "--format",
                                "csv", "--store", str(built_graph.store)],
