@@ -1,9 +1,10 @@
-"""The JSON-LD export read by a JSON-LD processor nobody here wrote (pyld), as JSON-LD 1.0 and
-as 1.1: it must give exactly the triples of the N-Triples export, and every property in it
-must have a term of the context (ontology/context.jsonld), so that readers see names, not
-compact IRIs."""
+"""The JSON-LD export read by JSON-LD processors nobody here wrote (pyld, as JSON-LD 1.0 and
+as 1.1; Jena's 1.0 reader): each must give exactly the triples of the N-Triples export. Every
+property in it must have a term of the context (ontology/context.jsonld), so that readers see
+names, not compact IRIs."""
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.pipeline.build import BuildResult
+from tests.servers import jena_command
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +53,18 @@ def test_every_property_of_the_export_has_a_term(exports: tuple[dict, Graph]) ->
     used = set(keys(document["@graph"]))
     assert {"option", "agent", "exact", "value"} <= used  # the walk sees the nodes
     assert sorted(key for key in used if not key.startswith("@") and key not in context) == []
+
+
+@pytest.mark.servers
+def test_jenas_json_ld_1_0_reader_reads_the_ntriples_export(exports: tuple[dict, Graph],
+                                                            built: tuple[BuildResult, Path],
+                                                            tmp_path: Path) -> None:
+    # Jena 4.5 as Debian ships it: its JSON-LD 1.0 reader (jsonld-java). Its 1.1 reader
+    # (Titanium) stops at once there: Debian ships no Jakarta JSON provider for it.
+    _, ntriples = exports
+    _, out = built
+    done = subprocess.run([*jena_command("riotcmd.riot", tmp_path), "--syntax=jsonld10",
+                           "--output=nt", str(out / "unkg.jsonld")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert isomorphic(Graph().parse(data=done.stdout, format="nt"), ntriples)
