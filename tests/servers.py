@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ class Endpoint:
     gsp: str
     user: str | None = None
     password: str | None = None
+
+    def auth(self) -> requests.auth.HTTPDigestAuth | None:
+        """For a test's own updates (Virtuoso takes Digest only)."""
+        return requests.auth.HTTPDigestAuth(self.user, self.password or "") if self.user else None
 
 
 def free_port() -> int:
@@ -113,9 +118,8 @@ def oxigraph_server(workdir: Path, *, read_only: bool = False) -> Iterator[Endpo
         ox.Store(str(location)).flush()  # a read-only server needs an existing (empty) store
     location.mkdir(exist_ok=True)
     mode = "serve-read-only" if read_only else "serve"
-    # Queries see the union of the named graphs `kg load` fills, as on Virtuoso by default.
-    command = [binary, mode, "--location", str(location), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph"]
+    # Default settings, as the README starts it: queries read the default graph `kg load` fills.
+    command = [binary, mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     with running(command, f"{base}/query?query=ASK%7B%7D", workdir):
         yield Endpoint("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
 
@@ -161,6 +165,36 @@ def virtuoso_server(workdir: Path) -> Iterator[Endpoint]:
     with running(command, f"{base}/sparql?query=ASK%7B%7D", directory, cwd=directory):
         yield Endpoint("virtuoso", f"{base}/sparql", f"{base}/sparql-auth",
                        f"{base}/sparql-graph-crud-auth", user="dba", password="dba")
+
+
+JENA_JARS = Path("/usr/share/java")
+# Shaded xerces resources Debian's jena-core 4.5 keeps under the old package name while its
+# classes look them up under `xerces.` (a packaging fault): without them ARQ stops at start-up.
+XERCES_RESOURCES = "org/apache/jena/ext/xerces/"
+
+
+def jena_command(tool: str, workdir: Path) -> list[str]:
+    """`java -cp ... TOOL` for Debian's libapache-jena-java (e.g. arq.sparql, riotcmd.riot).
+
+    The class path is every jar in /usr/share/java but the SLF4J bindings (several are
+    installed; two of them together stop the JVM), plus the xerces resources moved where the
+    classes look for them.
+    """
+    core = JENA_JARS / "jena-core.jar"
+    if not core.exists() or not shutil.which("java"):
+        pytest.fail("Jena not found: apt-get install -y libapache-jena-java")
+    resources = workdir / "jena-resources"
+    if not resources.exists():
+        with zipfile.ZipFile(core) as jar:
+            for name in jar.namelist():
+                if name.startswith(XERCES_RESOURCES) and name.endswith(".properties"):
+                    target = resources / "xerces" / name[len(XERCES_RESOURCES):]
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(jar.read(name))
+    jars = [str(jar) for jar in sorted(JENA_JARS.glob("*.jar"))
+            if "slf4j" not in jar.name and "log4j12" not in jar.name]
+    jars += [str(JENA_JARS / "slf4j-api.jar"), str(JENA_JARS / "slf4j-nop.jar")]
+    return ["java", "-cp", ":".join([str(resources), *jars]), tool]
 
 
 @contextmanager

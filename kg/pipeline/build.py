@@ -14,6 +14,7 @@ import click
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.emit.entailment import Entailment
 from kg.emit.facts import Facts
 from kg.emit.record import emit_bodies, emit_official_record
 from kg.errors import CuratorError
@@ -60,6 +61,7 @@ def build_graph(root: Path) -> BuildResult:
         if source.is_table:
             emit_official_record(graph, source)
     Facts(root, sources, graph, ontology).emit(graph)
+    Entailment.of(ontology).add_to(graph)  # the standard types and properties, for any reader
     return BuildResult(graph, ontology, root)
 
 

@@ -1,10 +1,19 @@
-"""Push the built graph to any SPARQL 1.1 server, replacing the previous copy in one request.
+"""Push the built graph to any SPARQL 1.1 server, replacing what the previous load put there.
 
-The Graph Store HTTP Protocol comes first: one PUT of the whole graph into a named
-graph replaces the old version in a single request, so readers see the old graph or
-the new one, never a mix. A server that refuses the PUT gets one SPARQL 1.1 Update
-instead (`DROP SILENT GRAPH` + `INSERT DATA` in the same request). Credentials go in
-headers only and never appear in a message.
+Two steps, so that readers see the old data or the new, never a mix, where the server allows:
+
+1. stage: the N-Triples go into a fresh named graph, `graph/incoming/{content hash}`, by one
+   Graph Store HTTP Protocol PUT, or, where the server refuses it, one SPARQL 1.1 Update
+   (`DROP SILENT GRAPH` + `INSERT DATA`);
+2. switch: one SPARQL 1.1 Update moves the staged graph onto the target (`MOVE ... TO DEFAULT`,
+   or `TO GRAPH <--graph>`), which replaces the target's old content, and drops the graphs that
+   earlier loads of this project left (staged graphs, and the content-hash graphs earlier
+   versions of `kg load` filled). Oxigraph runs one update request as one transaction.
+
+Virtuoso has no default graph of its own (a query without FROM reads the union of all graphs,
+and it refuses `MOVE ... TO DEFAULT`): there the data goes to the named graph `graph/data`,
+which such a query reads; while it is staged there, readers may see both copies.
+Credentials go in headers only and never appear in a message.
 """
 
 import hashlib
@@ -21,8 +30,14 @@ from urllib3.util.retry import Retry
 from kg.errors import CuratorError
 from kg.project import DEFAULT_STORE
 from kg.store.embedded import open_store
+from kg.store.export import DATA_GRAPH
 
 GRAPH_BASE = "https://w3id.org/unkg/graph/"
+STAGING_BASE = f"{GRAPH_BASE}incoming/"
+# What earlier loads of this project left: staged graphs and content-hash graphs (written as
+# SPARQL string text: the backslash is escaped once for SPARQL).
+EARLIER_LOADS = r"^https://w3id\\.org/unkg/graph/(incoming/)?[0-9a-f]{16}$"
+DEFAULT = "default graph"
 # Retried with backoff: only requests that may safely be repeated.
 IDEMPOTENT = frozenset({"GET", "PUT", "HEAD"})
 TRANSIENT_STATUSES = (502, 503, 504)
@@ -44,14 +59,14 @@ class Credentials:
 
 @dataclass(frozen=True)
 class LoadReport:
-    graph: str
-    method: str  # "graph-store-protocol" or "sparql-update"
+    graph: str  # DEFAULT or a graph IRI
+    method: str  # how the data was staged: "graph-store-protocol" or "sparql-update"
     triples: int
 
 
-def graph_iri_for(data: bytes) -> str:
-    """The default named graph: one per build content, so a reload of the same build is a no-op."""
-    return f"{GRAPH_BASE}{hashlib.sha256(data).hexdigest()[:16]}"
+def staging_graph_for(data: bytes) -> str:
+    """Where a load stages its data: one graph per build content."""
+    return f"{STAGING_BASE}{hashlib.sha256(data).hexdigest()[:16]}"
 
 
 def store_as_ntriples(store_path: Path) -> bytes:
@@ -74,25 +89,53 @@ def load_remote(
     credentials: Credentials = Credentials(),
     timeout: float = 60.0,
 ) -> LoadReport:
-    """Replace `graph` on the server with the N-Triples `data`."""
-    graph = graph or graph_iri_for(data)
+    """Replace the target (`graph`, else the default graph) on the server with `data`."""
+    staging = staging_graph_for(data)
     triples = data.count(b"\n")
     with _session(credentials) as session:
+        method = _stage(session, data, staging, endpoint, gsp_endpoint, timeout)
         try:
-            _send(session, "PUT", gsp_endpoint or endpoint, timeout,
-                  params={"graph": graph}, data=data,
-                  headers={"Content-Type": "application/n-triples"})
-            return LoadReport(graph, "graph-store-protocol", triples)
+            _update(session, endpoint, timeout, _switch(staging, graph))
+            return LoadReport(graph or DEFAULT, method, triples)
         except _Refused as refused:
-            gsp_refusal = refused.message
-        update = (f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n".encode()
-                  + data + b"\n} }\n")
-        try:
-            _send(session, "POST", endpoint, timeout, data=update,
-                  headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+            if graph:
+                raise RemoteError(refused.message) from None
+            default_refusal = refused.message
+        try:  # a server without a default graph of its own (Virtuoso)
+            _update(session, endpoint, timeout, _switch(staging, str(DATA_GRAPH)))
         except _Refused as refused:
-            raise RemoteError(f"{gsp_refusal}; fallback {refused.message}") from None
-    return LoadReport(graph, "sparql-update", triples)
+            raise RemoteError(f"{default_refusal}; then {refused.message}") from None
+    return LoadReport(str(DATA_GRAPH), method, triples)
+
+
+def _stage(session: requests.Session, data: bytes, staging: str, endpoint: str,
+           gsp_endpoint: str | None, timeout: float) -> str:
+    try:
+        _send(session, "PUT", gsp_endpoint or endpoint, timeout, params={"graph": staging},
+              data=data, headers={"Content-Type": "application/n-triples"})
+        return "graph-store-protocol"
+    except _Refused as refused:
+        gsp_refusal = refused.message
+    update = (f"DROP SILENT GRAPH <{staging}> ;\nINSERT DATA {{ GRAPH <{staging}> {{\n".encode()
+              + data + b"\n} }\n")
+    try:
+        _update(session, endpoint, timeout, update)
+    except _Refused as refused:
+        raise RemoteError(f"{gsp_refusal}; fallback {refused.message}") from None
+    return "sparql-update"
+
+
+def _switch(staging: str, target: str | None) -> bytes:
+    """One update: earlier loads' graphs dropped, the staged graph moved onto the target."""
+    where = "DEFAULT" if target is None else f"GRAPH <{target}>"
+    return (f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}\n"
+            f"  FILTER (REGEX(STR(?g), \"{EARLIER_LOADS}\") && ?g != <{staging}>) }} ;\n"
+            f"MOVE SILENT GRAPH <{staging}> TO {where}\n").encode()
+
+
+def _update(session: requests.Session, endpoint: str, timeout: float, update: bytes) -> None:
+    _send(session, "POST", endpoint, timeout, data=update,
+          headers={"Content-Type": "application/sparql-update; charset=utf-8"})
 
 
 class _Refused(Exception):
@@ -160,7 +203,8 @@ def _without_userinfo(url: str) -> str:
               help="SPARQL 1.1 endpoint that accepts updates (used if the Graph Store PUT is "
                    "refused).")
 @click.option("--gsp-endpoint", help="Graph Store HTTP Protocol endpoint [default: --endpoint].")
-@click.option("--graph", help=f"Named graph to replace [default: {GRAPH_BASE}{{content hash}}].")
+@click.option("--graph", metavar="IRI", help="Named graph to replace [default: the default "
+              "graph; on Virtuoso, which has none, <https://w3id.org/unkg/graph/data>].")
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="The embedded store `kg build` filled.")
 @click.option("--user", envvar="UNKG_ENDPOINT_USER", help="[env UNKG_ENDPOINT_USER]")
@@ -173,10 +217,11 @@ def _without_userinfo(url: str) -> str:
 def load_command(endpoint: str, gsp_endpoint: str | None, graph: str | None, store: Path,
                  user: str | None, password: str | None, token: str | None,
                  timeout: float) -> None:
-    """Push the built graph to a SPARQL server, replacing the previous copy."""
+    """Push the built graph to a SPARQL server, replacing what the previous load put there."""
     if token and user:
         raise click.UsageError("give --user/--password or --token, not both")
     data = store_as_ntriples(store)
     report = load_remote(data, endpoint, graph=graph, gsp_endpoint=gsp_endpoint,
                          credentials=Credentials(user, password, token), timeout=timeout)
-    click.echo(f"{report.triples} triples loaded into <{report.graph}> ({report.method})")
+    target = f"the {DEFAULT}" if report.graph == DEFAULT else f"<{report.graph}>"
+    click.echo(f"{report.triples} triples loaded into {target} ({report.method})")
