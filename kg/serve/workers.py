@@ -1,0 +1,262 @@
+"""Worker processes that run the queries, and the queue in front of them.
+
+pyoxigraph cannot cancel a running query, so each query runs in a worker process that holds
+the store open. A query that outlives its time gets its worker killed and replaced; a query
+that outgrows the worker's memory cap (RLIMIT_AS) aborts its worker, which is replaced too.
+Either way the client gets a clear 503 and the server goes on.
+
+Admission is a first-come, first-served queue per pool: a query's time limit starts when a
+worker takes it, never while it waits; the wait has its own limit and its own answer (503
+with Retry-After), and a full queue answers that at once.
+"""
+
+import asyncio
+import os
+import resource
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http import HTTPStatus
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.query import results
+from kg.serve.protocol import GRAPH_FORMATS, SOLUTION_FORMATS, ProtocolError, negotiate
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "query" or "update"
+    text: str
+    accept: str
+    max_rows: int
+    max_bytes: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    truncated: str | None = None  # "rows" or "bytes": the limit that cut the answer short
+
+
+# ---------------------------------------------------------------- inside a worker process
+
+def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: int,
+                 niceness: int) -> None:
+    """Answer jobs one at a time; reopen the store when `kg build` has swapped the link."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    if memory_mib:
+        cap = memory_mib * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    if niceness:
+        os.nice(niceness)
+    store, opened = None, ""
+    while True:
+        try:
+            job: Job = conn.recv()
+        except (EOFError, OSError):
+            return
+        target = os.path.realpath(store_path)
+        try:
+            if target != opened:
+                store = ox.Store(target) if writable else ox.Store.read_only(target)
+                opened = target
+            reply = _update(store, job) if job.kind == "update" else _query(store, job)
+        except ProtocolError as error:
+            reply = Reply(error.status, "text/plain; charset=utf-8", error.message.encode())
+        except SyntaxError as error:
+            reply = Reply(400, "text/plain; charset=utf-8",
+                          f"the {job.kind} is not valid SPARQL: {error}".encode())
+        except (OSError, RuntimeError, ValueError, MemoryError) as error:
+            reply = Reply(500, "text/plain; charset=utf-8",
+                          f"the {job.kind} failed: {error}".encode())
+        conn.send(reply)
+
+
+def _query(store: ox.Store, job: Job) -> Reply:
+    options: dict = {}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
+    result = store.query(job.text, **options)
+    if isinstance(result, ox.QueryBoolean):
+        media_type, fmt = negotiate(job.accept, SOLUTION_FORMATS)
+        return Reply(200, content_type(media_type), results.boolean(bool(result), fmt))
+    if isinstance(result, ox.QuerySolutions):
+        media_type, fmt = negotiate(job.accept, SOLUTION_FORMATS)
+        variables = [variable.value for variable in result.variables]
+        rows = ({name: solution[name] for name in variables} for solution in result)
+        written = results.solutions(variables, rows, fmt, max_rows=job.max_rows,
+                                    max_bytes=job.max_bytes)
+        return Reply(200, content_type(media_type), written.body, written.truncated)
+    media_type, fmt = negotiate(job.accept, GRAPH_FORMATS)
+    triples, truncated = [], None
+    for triple in result:
+        if len(triples) == job.max_rows:
+            truncated = "rows"
+            break
+        triples.append(triple)
+    body, cut = serialize_graph(triples, fmt, dict(job.prefixes), job.max_bytes)
+    return Reply(200, content_type(media_type), body, "bytes" if cut else truncated)
+
+
+def serialize_graph(triples: list, fmt: ox.RdfFormat, prefixes: dict[str, str],
+                    max_bytes: int) -> tuple[bytes, bool]:
+    """The triples in `fmt`, keeping as many of the first ones as fit in max_bytes."""
+    body = ox.serialize(triples, format=fmt, prefixes=prefixes or None)
+    cut = False
+    while len(body) > max_bytes and triples:
+        cut = True
+        triples = triples[: int(len(triples) * max_bytes / len(body) * 0.9)]
+        body = ox.serialize(triples, format=fmt, prefixes=prefixes or None)
+    return body, cut
+
+
+def _update(store: ox.Store, job: Job) -> Reply:
+    store.update(job.text)
+    store.flush()
+    return Reply(204, "text/plain; charset=utf-8", b"")
+
+
+def content_type(media_type: str) -> str:
+    text = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
+    return f"{media_type}; charset=utf-8" if text else media_type
+
+
+# ---------------------------------------------------------------- one worker
+
+class Worker:
+    """One process holding the store open, fed one job at a time over a pipe."""
+
+    def __init__(self, store: Path, writable: bool, memory_mib: int, niceness: int):
+        context = get_context("spawn")  # no fork of a threaded server
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, str(store), writable, memory_mib, niceness),
+            daemon=True)
+        self.process.start()
+        child.close()
+
+    def run(self, job: Job, timeout: float) -> Reply | None:
+        """The reply; None when the job outlived the timeout (the worker is then killed).
+
+        A worker that died under the job (its memory cap) raises a 503 that says so.
+        """
+        try:
+            self.conn.send(job)
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(5)
+            raise ProtocolError(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"the {job.kind} needed more memory than a worker may use and was stopped "
+                f"(kg serve --worker-memory); narrow it down or add a LIMIT "
+                f"(worker exit code {self.process.exitcode})") from None
+        return None
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+# ---------------------------------------------------------------- the pool and its queue
+
+class Busy(ProtocolError):
+    """Every worker stayed busy: 503 with Retry-After."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(HTTPStatus.SERVICE_UNAVAILABLE, message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    size: int
+    timeout: float  # seconds a job may run, from when a worker takes it
+    queue_wait: float  # seconds a job may wait for a worker
+    queue_length: int  # jobs that may wait at once; more are refused at once
+    memory_mib: int  # address-space cap of each worker (0: none)
+    niceness: int = 0  # added to each worker's CPU niceness
+
+
+class Pool:
+    """Workers of one kind behind one first-come, first-served queue."""
+
+    def __init__(self, name: str, store: Path, settings: PoolSettings, writable: bool = False):
+        self.name, self.store, self.settings, self.writable = name, store, settings, writable
+        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.waiting = 0
+        self.workers: set[Worker] = set()
+        # One thread per worker waits on its pipe, so the event loop never blocks.
+        self.threads = ThreadPoolExecutor(settings.size + 1, thread_name_prefix=f"{name}-pipe")
+        for _ in range(settings.size):
+            self._add(self._start())
+
+    def _start(self) -> Worker:
+        s = self.settings
+        return Worker(self.store, self.writable, s.memory_mib, s.niceness)
+
+    def _add(self, worker: Worker) -> None:
+        self.workers.add(worker)
+        self.idle.put_nowait(worker)
+
+    async def run(self, job: Job) -> Reply:
+        worker = await self._admit(job)
+        loop = asyncio.get_running_loop()
+        reply: Reply | None = None
+        try:
+            reply = await loop.run_in_executor(self.threads, worker.run, job,
+                                               self.settings.timeout)
+        finally:
+            if reply is None or not worker.alive():  # timed out, died, or cancelled
+                self.workers.discard(worker)
+                loop.run_in_executor(self.threads, self._replace, worker, loop)
+            else:
+                self.idle.put_nowait(worker)
+        if reply is None:
+            raise ProtocolError(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"the {job.kind} ran longer than {self.settings.timeout:g} s and was stopped "
+                "(kg serve --timeout); narrow it down or add a LIMIT")
+        return reply
+
+    async def _admit(self, job: Job) -> Worker:
+        s = self.settings
+        if self.waiting >= s.queue_length:
+            raise Busy(f"{self.waiting} {job.kind}s are waiting already; try again shortly",
+                       retry_after=max(1, round(s.queue_wait)))
+        self.waiting += 1
+        try:
+            async with asyncio.timeout(s.queue_wait):
+                return await self.idle.get()
+        except TimeoutError:
+            raise Busy(f"every worker stayed busy for {s.queue_wait:g} s (kg serve "
+                       "--queue-wait); try again shortly",
+                       retry_after=max(1, round(s.timeout))) from None
+        finally:
+            self.waiting -= 1
+
+    def _replace(self, worker: Worker, loop: asyncio.AbstractEventLoop) -> None:
+        worker.stop()
+        fresh = self._start()
+        loop.call_soon_threadsafe(self._add, fresh)
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            worker.stop()
+        self.threads.shutdown(wait=False, cancel_futures=True)
+
