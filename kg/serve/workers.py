@@ -17,7 +17,7 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
-from multiprocessing import get_context
+from multiprocessing import get_context, resource_tracker
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -52,7 +52,10 @@ class Reply:
 def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: int,
                  niceness: int) -> None:
     """Answer jobs one at a time; reopen the store when `kg build` has swapped the link."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    # Ctrl-C is the server's to handle (it stops the workers): ignore it, then let it through
+    # the mask it was blocked by since before this process existed (Worker.__init__).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if memory_mib:
         cap = memory_mib * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -143,7 +146,16 @@ class Worker:
         self.process = context.Process(
             target=_worker_main, args=(child, str(store), writable, memory_mib, niceness),
             daemon=True)
-        self.process.start()
+        # Started with SIGINT blocked (the mask is inherited through exec), so a Ctrl-C that
+        # reaches the process group while the worker is still starting up is never a
+        # KeyboardInterrupt traceback in it; multiprocessing's resource tracker does the same.
+        # (The tracker unblocks SIGINT when it starts itself: start it first.)
+        resource_tracker.ensure_running()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
 
     def run(self, job: Job, timeout: float) -> Reply | None:
