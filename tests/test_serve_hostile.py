@@ -377,3 +377,27 @@ def test_ctrl_c_stops_cleanly(built_graph: BuiltGraph, tmp_path: Path) -> None:
     assert "Traceback" not in text and "SpawnProcess" not in text and "KeyboardInterrupt" \
         not in text, text
 
+
+
+def test_cached_answers_follow_the_published_build(built_graph: BuiltGraph, evil_store: Path,
+                                                   tmp_path: Path) -> None:
+    """Saved questions and pages are cached per release; a new release empties the cache."""
+    link = tmp_path / "store"
+    link.symlink_to(built_graph.store.resolve())
+    with kg_serve(link, tmp_path) as url:
+        first = requests.get(f"{url}/id/state/USA", headers={"Accept": "text/turtle"},
+                             timeout=30)
+        second = requests.get(f"{url}/id/state/USA", headers={"Accept": "text/turtle"},
+                              timeout=30)
+        saved = [requests.get(f"{url}/api/queries/votes-on-resolution", timeout=30)
+                 for _ in range(2)]
+        swapped = tmp_path / "store.new"
+        swapped.symlink_to(evil_store.resolve())
+        os.replace(swapped, link)  # as `kg build` publishes
+        after = requests.get(f"{url}/id/state/USA", headers={"Accept": "text/turtle"},
+                             timeout=30)
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert first.content == second.content
+    assert [r.headers["X-Cache"] for r in saved] == ["miss", "hit"]
+    assert saved[0].content == saved[1].content and saved[0].status_code == 200
+    assert after.status_code == 404  # the new release says nothing about the USA

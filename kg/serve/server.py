@@ -40,6 +40,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from kg.errors import CuratorError
 from kg.project import DEFAULT_STORE, STATIC, context_file
 from kg.query.catalogue import Resolver, SavedQuery, Term, bind_params, catalogue, inline_terms
+from kg.serve.cache import AnswerCache, Cached
 from kg.serve.federation import check_services
 from kg.serve.pages import ID_BASE, entity_page
 from kg.serve.protocol import (
@@ -80,6 +81,7 @@ class Settings:
     sparql: PoolSettings
     pages: PoolSettings
     prefixes: tuple[tuple[str, str], ...] = ()
+    cache_bytes: int = 64 * 2**20
 
 
 @dataclass
@@ -92,10 +94,12 @@ class Service:
     queries: dict[str, SavedQuery] = field(default_factory=dict)
     resolvers: dict[str, Resolver] = field(default_factory=dict)
     loop: asyncio.AbstractEventLoop | None = None
+    cache: AnswerCache | None = None
 
     def start(self) -> None:
         s = self.settings
         self.loop = asyncio.get_running_loop()
+        self.cache = AnswerCache(s.store, s.cache_bytes)
         self.queries = catalogue()
         if s.write_token:  # a writable store can be open in one process only
             self.sparql_pool = self.page_pool = Pool("store", s.store, s.sparql, writable=True)
@@ -252,6 +256,18 @@ async def entity(request: Request) -> Response:
         raise ProtocolError(HTTPStatus.NOT_FOUND,
                             "not an entity IRI: /id/ is followed by the rest of an IRI "
                             f"under {ID_BASE}") from None
+    accept = request.headers.get("accept", "")
+    if preference("text/html", accept) > max(preference(asked, accept)
+                                             for asked, _, _ in GRAPH_FORMATS):
+        variant: tuple[str, ox.RdfFormat | None] = ("text/html", None)
+    else:
+        variant = negotiate(accept, GRAPH_FORMATS)
+    return await _cached(service, ("entity", node.value, variant[0]),
+                         lambda: _entity_response(service, node, *variant))
+
+
+async def _entity_response(service: Service, node: ox.NamedNode, media_type: str,
+                           fmt: ox.RdfFormat | None) -> Cached:
     text = (f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} "
             f"UNION {{ ?s ?q {node} }} }}")
     assert service.page_pool is not None
@@ -261,15 +277,13 @@ async def entity(request: Request) -> Response:
     triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
     if not triples:
         raise ProtocolError(HTTPStatus.NOT_FOUND, f"the graph says nothing about {node}")
-    accept = request.headers.get("accept", "")
     prefixes = dict(service.settings.prefixes)
-    if preference("text/html", accept) > max(preference(asked, accept)
-                                             for asked, _, _ in GRAPH_FORMATS):
+    if fmt is None:
         page = entity_page(node.value, triples, prefixes)
-        return Response(page.encode(), 200, {"Vary": "Accept"}, "text/html; charset=utf-8")
-    media_type, fmt = negotiate(accept, GRAPH_FORMATS)
+        return Cached(200, {"Vary": "Accept", "Content-Type": "text/html; charset=utf-8"},
+                      page.encode())
     body, _ = serialize_graph(triples, fmt, prefixes, service.settings.max_bytes)
-    return Response(body, 200, {"Vary": "Accept", "Content-Type": content_type(media_type)})
+    return Cached(200, {"Vary": "Accept", "Content-Type": content_type(media_type)}, body)
 
 
 async def catalogue_listing(request: Request) -> Response:
@@ -284,9 +298,29 @@ async def saved(request: Request) -> Response:
     service = service_of(request)
     params = parse_params(decode(request.scope["query_string"], "query string"), "query string")
     given = {key: values[-1] for key, values in params.items() if values and values[-1]}
-    reply = await anyio.to_thread.run_sync(service.saved_answer, request.path_params["name"],
-                                           given)
-    return _reply(reply, service.settings)
+    name = request.path_params["name"]
+    key = ("saved", name, tuple(sorted(given.items())))
+    return await _cached(service, key, lambda: _saved_response(service, name, given))
+
+
+async def _saved_response(service: Service, name: str, given: dict[str, str]) -> Cached:
+    reply = await anyio.to_thread.run_sync(service.saved_answer, name, given)
+    response = _reply(reply, service.settings)
+    return Cached(reply.status, {k: v for k, v in response.headers.items()
+                                 if k != "content-length"}, reply.body)
+
+
+async def _cached(service: Service, key: tuple,
+                  compute: Callable[[], Awaitable[Cached]]) -> Response:
+    """The answer from the cache, or computed (and kept when it is a 200)."""
+    assert service.cache is not None
+    answer = service.cache.get(key)
+    state = "hit"
+    if answer is None:
+        answer, state = await compute(), "miss"
+        if answer.status == 200:
+            service.cache.put(key, answer)
+    return Response(answer.body, answer.status, {**answer.headers, "X-Cache": state})
 
 
 async def health(request: Request) -> Response:
@@ -466,6 +500,9 @@ def _raise_open_files_limit(wanted: int) -> None:
               help="Open connections at once; more get 503.")
 @click.option("--backlog", type=int, default=2048, show_default=True,
               help="Connections the kernel queues before the server accepts them.")
+@click.option("--cache-mib", type=int, default=64, show_default=True,
+              help="MiB of answers to saved questions and entity pages kept per build "
+                   "(0: none); free-form SPARQL is never cached.")
 @click.option("--access-log", is_flag=True, help="Print a line for every request.")
 @click.option("--write-token", envvar="UNKG_WRITE_TOKEN",
               help="Accept SPARQL updates carrying 'Authorization: Bearer TOKEN' "
@@ -473,8 +510,8 @@ def _raise_open_files_limit(wanted: int) -> None:
 def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait: float,
                   queue_length: int, limit: int, max_bytes: int, workers: int,
                   page_workers: int, worker_memory: int, allow_service: tuple[str, ...],
-                  idle_timeout: float, max_connections: int, backlog: int, access_log: bool,
-                  write_token: str | None) -> None:
+                  idle_timeout: float, max_connections: int, backlog: int, cache_mib: int,
+                  access_log: bool, write_token: str | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
     from kg.model.namespaces import PREFIXES
 
@@ -490,10 +527,11 @@ def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait:
     except ValueError as error:
         raise CuratorError(f"--allow-service needs an absolute IRI: {error}") from None
     sparql_pool = PoolSettings(1 if write_token else workers, timeout, queue_wait, queue_length,
-                               worker_memory, niceness=0 if write_token else 5)
+                               worker_memory, niceness=0 if write_token else 10)
     page_pool = PoolSettings(page_workers, timeout, queue_wait, queue_length, worker_memory)
     settings = Settings(store, limit, max_bytes, write_token, allowed, sparql_pool, page_pool,
-                        tuple(sorted((name, str(ns)) for name, ns in PREFIXES.items())))
+                        tuple(sorted((name, str(ns)) for name, ns in PREFIXES.items())),
+                        cache_bytes=0 if write_token else cache_mib * 2**20)
     sock = listen(host, port, backlog)
     _raise_open_files_limit(max_connections + 256)
     protocol = type("Protocol", (GuardedH11,), {"head_timeout": idle_timeout})
