@@ -29,6 +29,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -51,6 +52,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     runaway: Counter = field(default_factory=Counter)
     runaway_times: list[float] = field(default_factory=list)
+    cache: Counter = field(default_factory=Counter)
 
 
 # ---------------------------------------------------------------- a small HTTP/1.1 client
@@ -156,6 +158,8 @@ async def client(number: int, host: str, port: int, work: dict, count: int, thin
                 continue
             tally.latencies[kind].append(time.perf_counter() - started)
             tally.statuses[kind][status] += 1
+            if "x-cache" in answer:
+                tally.cache[answer["x-cache"]] += 1
             if status == 503 and "retry-after" not in answer:
                 tally.errors.append(f"{kind} {target}: 503 without Retry-After")
             elif status not in (200, 503):
@@ -296,7 +300,9 @@ def report(args: argparse.Namespace, tally: Tally, facts: dict, command: str) ->
         f"(think time mean {args.think:g} s), {args.runaways} runaway clients in the "
         f"background ({runaways or 'none finished'}). Requests drawn from "
         f"{facts['work']['saved']} saved questions, {facts['work']['page']} entity pages and "
-        f"{facts['work']['select']} small SELECTs.",
+        f"{facts['work']['select']} small SELECTs. Saved questions and pages answered from "
+        f"the server's cache of the build: {tally.cache['hit']} of "
+        f"{tally.cache['hit'] + tally.cache['miss']}.",
         "",
         f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, load average "
         f"at start {args.load_at_start}.",
@@ -326,7 +332,8 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     command = [kg, "serve", "--store", str(args.store), "--port", str(port),
                "--timeout", f"{args.timeout:g}", "--queue-wait", f"{args.queue_wait:g}"]
-    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(command, cwd=ROOT, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -334,7 +341,8 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
             return server, base
         except OSError:
             if server.poll() is not None:
-                sys.exit(f"kg serve did not start: {server.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                sys.exit(f"kg serve did not start: {log.read().decode()[-2000:]}")
             time.sleep(0.2)
     server.kill()
     sys.exit("kg serve did not answer within 60 s")

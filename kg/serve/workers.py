@@ -62,8 +62,12 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
     if niceness:
         os.nice(niceness)
     store, opened = None, ""
+    parent = os.getppid()
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:  # the server is gone (even by kill -9): so are we
+                    return
             job: Job = conn.recv()
         except (EOFError, OSError):
             return
@@ -213,6 +217,7 @@ class Pool:
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.waiting = 0
         self.workers: set[Worker] = set()
+        self.closed = False
         # One thread per worker waits on its pipe, so the event loop never blocks.
         self.threads = ThreadPoolExecutor(settings.size + 1, thread_name_prefix=f"{name}-pipe")
         for _ in range(settings.size):
@@ -223,6 +228,9 @@ class Pool:
         return Worker(self.store, self.writable, s.memory_mib, s.niceness)
 
     def _add(self, worker: Worker) -> None:
+        if self.closed:  # a replacement that finished starting after the server stopped
+            worker.stop()
+            return
         self.workers.add(worker)
         self.idle.put_nowait(worker)
 
@@ -264,10 +272,16 @@ class Pool:
 
     def _replace(self, worker: Worker, loop: asyncio.AbstractEventLoop) -> None:
         worker.stop()
+        if self.closed:
+            return
         fresh = self._start()
-        loop.call_soon_threadsafe(self._add, fresh)
+        try:
+            loop.call_soon_threadsafe(self._add, fresh)
+        except RuntimeError:  # the loop has closed: the server is stopping
+            fresh.stop()
 
     def close(self) -> None:
+        self.closed = True
         for worker in list(self.workers):
             worker.stop()
         self.threads.shutdown(wait=False, cancel_futures=True)
