@@ -42,7 +42,7 @@ from kg.project import DEFAULT_STORE, STATIC, context_file
 from kg.query.catalogue import Resolver, SavedQuery, Term, bind_params, catalogue, inline_terms
 from kg.serve.cache import AnswerCache, Cached
 from kg.serve.federation import check_services
-from kg.serve.pages import ID_BASE, entity_page
+from kg.serve.pages import ID_BASE
 from kg.serve.protocol import (
     GRAPH_FORMATS,
     ProtocolError,
@@ -53,7 +53,7 @@ from kg.serve.protocol import (
     parse_params,
     preference,
 )
-from kg.serve.workers import Busy, Job, Pool, PoolSettings, Reply, content_type, serialize_graph
+from kg.serve.workers import Busy, Job, Pool, PoolSettings, Reply
 
 MAX_BODY = 10 * 2**20  # bytes of query or update text
 BODY_TIMEOUT = 30.0  # seconds a client may take to send its body
@@ -95,6 +95,7 @@ class Service:
     resolvers: dict[str, Resolver] = field(default_factory=dict)
     loop: asyncio.AbstractEventLoop | None = None
     cache: AnswerCache | None = None
+    pending: dict[tuple, asyncio.Future] = field(default_factory=dict)
 
     def start(self) -> None:
         s = self.settings
@@ -259,31 +260,19 @@ async def entity(request: Request) -> Response:
     accept = request.headers.get("accept", "")
     if preference("text/html", accept) > max(preference(asked, accept)
                                              for asked, _, _ in GRAPH_FORMATS):
-        variant: tuple[str, ox.RdfFormat | None] = ("text/html", None)
+        variant = "text/html"
     else:
-        variant = negotiate(accept, GRAPH_FORMATS)
-    return await _cached(service, ("entity", node.value, variant[0]),
-                         lambda: _entity_response(service, node, *variant))
+        variant = negotiate(accept, GRAPH_FORMATS)[0]
+    return await _cached(service, ("entity", node.value, variant),
+                         lambda: _entity_response(service, node.value, variant))
 
 
-async def _entity_response(service: Service, node: ox.NamedNode, media_type: str,
-                           fmt: ox.RdfFormat | None) -> Cached:
-    text = (f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} "
-            f"UNION {{ ?s ?q {node} }} }}")
+async def _entity_response(service: Service, iri: str, variant: str) -> Cached:
     assert service.page_pool is not None
-    reply = await service.page_pool.run(service.job("query", text, "application/n-triples"))
+    reply = await service.page_pool.run(service.job("entity", iri, variant))
     if reply.status != 200:
         raise ProtocolError(reply.status, reply.body.decode())
-    triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
-    if not triples:
-        raise ProtocolError(HTTPStatus.NOT_FOUND, f"the graph says nothing about {node}")
-    prefixes = dict(service.settings.prefixes)
-    if fmt is None:
-        page = entity_page(node.value, triples, prefixes)
-        return Cached(200, {"Vary": "Accept", "Content-Type": "text/html; charset=utf-8"},
-                      page.encode())
-    body, _ = serialize_graph(triples, fmt, prefixes, service.settings.max_bytes)
-    return Cached(200, {"Vary": "Accept", "Content-Type": content_type(media_type)}, body)
+    return Cached(200, {"Vary": "Accept", "Content-Type": reply.content_type}, reply.body)
 
 
 async def catalogue_listing(request: Request) -> Response:
@@ -317,7 +306,14 @@ async def _cached(service: Service, key: tuple,
     answer = service.cache.get(key)
     state = "hit"
     if answer is None:
-        answer, state = await compute(), "miss"
+        # Requests for the same answer that arrive while it is being computed wait for that
+        # one computation (a crowd asking the same saved question costs one query).
+        pending = service.pending.get(key)
+        if pending is None:
+            pending = service.pending[key] = asyncio.ensure_future(compute())
+            pending.add_done_callback(lambda _: service.pending.pop(key, None))
+            state = "miss"
+        answer = await asyncio.shield(pending)
         if answer.status == 200:
             service.cache.put(key, answer)
     return Response(answer.body, answer.status, {**answer.headers, "X-Cache": state})

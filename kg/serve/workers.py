@@ -24,12 +24,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.query import results
+from kg.serve.pages import entity_page
 from kg.serve.protocol import GRAPH_FORMATS, SOLUTION_FORMATS, ProtocolError, negotiate
 
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "query" or "update"
+    kind: str  # "query", "update" or "entity" (text: the entity's IRI; accept: "text/html"
+    # or a graph media type, already negotiated)
     text: str
     accept: str
     max_rows: int
@@ -76,7 +78,8 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
             if target != opened:
                 store = ox.Store(target) if writable else ox.Store.read_only(target)
                 opened = target
-            reply = _update(store, job) if job.kind == "update" else _query(store, job)
+            run = {"update": _update, "entity": _entity}.get(job.kind, _query)
+            reply = run(store, job)
         except ProtocolError as error:
             reply = Reply(error.status, "text/plain; charset=utf-8", error.message.encode())
         except SyntaxError as error:
@@ -126,6 +129,25 @@ def serialize_graph(triples: list, fmt: ox.RdfFormat, prefixes: dict[str, str],
         triples = triples[: int(len(triples) * max_bytes / len(body) * 0.9)]
         body = ox.serialize(triples, format=fmt, prefixes=prefixes or None)
     return body, cut
+
+
+def _entity(store: ox.Store, job: Job) -> Reply:
+    """What the graph says about one IRI and what points at it, as a page or as RDF: written
+    here, so the server's event loop only passes bytes on."""
+    node = ox.NamedNode(job.text)  # pyoxigraph checks the IRI and writes it escaped
+    text = (f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} "
+            f"UNION {{ ?s ?q {node} }} }}")
+    triples = list(store.query(text))
+    if not triples:
+        return Reply(404, "text/plain; charset=utf-8",
+                     f"the graph says nothing about {node}".encode())
+    prefixes = dict(job.prefixes)
+    if job.accept == "text/html":
+        page = entity_page(node.value, triples, prefixes)
+        return Reply(200, "text/html; charset=utf-8", page.encode())
+    media_type, fmt = negotiate(job.accept, GRAPH_FORMATS)
+    body, cut = serialize_graph(triples[: job.max_rows], fmt, prefixes, job.max_bytes)
+    return Reply(200, content_type(media_type), body, "bytes" if cut else None)
 
 
 def _update(store: ox.Store, job: Job) -> Reply:
