@@ -1,7 +1,8 @@
 """Load test of `kg serve` on loopback: many clients at once, two runaway queries behind them.
 
     python benchmarks/serve_load.py [--clients 200] [--requests 10] [--think 1.0]
-                                    [--runaways 2] [--max-seconds 180] [--out benchmarks/SERVE.md]
+                                    [--runaways 2] [--cache-mib 64] [--max-seconds 180]
+                                    [--out benchmarks/SERVE.md]
     python benchmarks/serve_load.py --url http://127.0.0.1:7878 --pid PID   # a server you started
 
 By default it starts `kg serve` itself (store build/store, a free loopback port, the command's
@@ -300,9 +301,10 @@ def report(args: argparse.Namespace, tally: Tally, facts: dict, command: str) ->
         f"(think time mean {args.think:g} s), {args.runaways} runaway clients in the "
         f"background ({runaways or 'none finished'}). Requests drawn from "
         f"{facts['work']['saved']} saved questions, {facts['work']['page']} entity pages and "
-        f"{facts['work']['select']} small SELECTs. Saved questions and pages answered from "
-        f"the server's cache of the build: {tally.cache['hit']} of "
-        f"{tally.cache['hit'] + tally.cache['miss']}.",
+        f"{facts['work']['select']} small SELECTs. Of the {sum(tally.cache.values())} saved "
+        f"questions and pages, {tally.cache['hit']} were answered from the server's cache of "
+        f"the build, {tally.cache['shared']} waited for the same answer already being "
+        f"computed, {tally.cache['miss']} were computed.",
         "",
         f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, load average "
         f"at start {args.load_at_start}.",
@@ -331,7 +333,8 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     command = [kg, "serve", "--store", str(args.store), "--port", str(port),
-               "--timeout", f"{args.timeout:g}", "--queue-wait", f"{args.queue_wait:g}"]
+               "--timeout", f"{args.timeout:g}", "--queue-wait", f"{args.queue_wait:g}",
+               "--cache-mib", str(args.cache_mib)]
     log = tempfile.TemporaryFile()
     server = subprocess.Popen(command, cwd=ROOT, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -360,6 +363,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=10.0, help="kg serve --timeout")
     parser.add_argument("--queue-wait", type=float, default=10.0,
                         help="kg serve --queue-wait")
+    parser.add_argument("--cache-mib", type=int, default=64,
+                        help="kg serve --cache-mib (0: every answer computed)")
     parser.add_argument("--max-seconds", type=float, default=180.0)
     parser.add_argument("--out", type=Path, help="write the Markdown report here")
     args = parser.parse_args()

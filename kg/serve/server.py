@@ -304,8 +304,9 @@ async def _cached(service: Service, key: tuple,
     """The answer from the cache, or computed (and kept when it is a 200)."""
     assert service.cache is not None
     answer = service.cache.get(key)
-    state = "hit"
+    state = "hit"  # from the cache; "shared": waited for the same answer in progress
     if answer is None:
+        state = "shared"
         # Requests for the same answer that arrive while it is being computed wait for that
         # one computation (a crowd asking the same saved question costs one query).
         pending = service.pending.get(key)
