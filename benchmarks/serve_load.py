@@ -10,8 +10,9 @@ own defaults), so it can follow the memory of the server and its workers. Each c
 keep-alive connection that sends --requests requests, each one of: a saved question with its
 default parameters (/api/queries/NAME), an entity page (/id/..., HTML), or a small SELECT
 (/sparql), chosen at random (fixed seed), with a random pause (exponential, mean --think
-seconds) between requests, as a person clicking would. Meanwhile --runaways clients each send a
-query that would run for ever (a four-way cross product), again each time it is stopped.
+seconds) between requests, as a person clicking would. Meanwhile --runaways clients send
+queries that would run for ever, again each time one is stopped: one burns CPU (a four-way
+cross product), the next memory (DISTINCT over a cross product).
 
 Loopback only (the script refuses any other address), and bounded: clients x requests in all,
 and everything stops after --max-seconds. Prints the figures against the targets of issue 16
@@ -39,7 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# The runaways take turns: one burns CPU for ever (a four-way cross product, counted), the
+# other memory (DISTINCT over a cross product keeps every row it has seen).
+RUNAWAYS = ["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?a ?b ?c ?d ?e WHERE "
+            "{ ?a ?x ?b . ?c ?y ?d . ?e ?z ?f } }"]
 ID = "https://w3id.org/unkg/id/"
 TARGETS = {"p50": 0.100, "p99": 2.0, "memory_mib": 2048}
 MIX = {"saved": 0.4, "page": 0.4, "select": 0.2}
@@ -170,9 +175,9 @@ async def client(number: int, host: str, port: int, work: dict, count: int, thin
         await connection.close()
 
 
-async def runaway(host: str, port: int, tally: Tally, stop: asyncio.Event) -> None:
+async def runaway(number: int, host: str, port: int, tally: Tally, stop: asyncio.Event) -> None:
     connection = Connection(host, port)
-    body = urllib.parse.urlencode({"query": RUNAWAY}).encode()
+    body = urllib.parse.urlencode({"query": RUNAWAYS[number % len(RUNAWAYS)]}).encode()
     try:
         while not stop.is_set():
             started = time.perf_counter()
@@ -185,7 +190,8 @@ async def runaway(host: str, port: int, tally: Tally, stop: asyncio.Event) -> No
                 await asyncio.sleep(1)
                 continue
             tally.runaway_times.append(time.perf_counter() - started)
-            tally.runaway["stopped (ran too long)" if b"ran longer" in content
+            tally.runaway["stopped: ran too long" if b"ran longer" in content
+                          else "stopped: memory cap" if b"more memory" in content
                           else f"HTTP {status}"] += 1
     finally:
         await connection.close()
@@ -238,8 +244,8 @@ async def run(args: argparse.Namespace, base: str, pid: int | None) -> tuple[Tal
     tally, peaks, stop = Tally(), [], asyncio.Event()
     started = time.monotonic()
     deadline = started + args.max_seconds
-    background = [asyncio.create_task(runaway(host, port, tally, stop))
-                  for _ in range(args.runaways)]
+    background = [asyncio.create_task(runaway(n, host, port, tally, stop))
+                  for n in range(args.runaways)]
     memory = asyncio.create_task(watch_memory(pid, peaks, stop))
     await asyncio.sleep(1.0)  # the runaways hold their workers before the crowd arrives
     clients = [client(n, host, port, work, args.requests, args.think, tally, deadline)

@@ -401,3 +401,45 @@ def test_cached_answers_follow_the_published_build(built_graph: BuiltGraph, evil
     assert [r.headers["X-Cache"] for r in saved] == ["miss", "hit"]
     assert saved[0].content == saved[1].content and saved[0].status_code == 200
     assert after.status_code == 404  # the new release says nothing about the USA
+
+
+def live_processes_in_group(group: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":  # fields: state, ppid, pgrp
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_no_worker_outlives_the_server(built_graph: BuiltGraph, tmp_path: Path,
+                                       stop: signal.Signals) -> None:
+    """Not even one busy with a runaway query, not even when the server is killed -9."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen([kg_executable(), "serve", "--store", str(built_graph.store),
+                                   "--port", str(port), "--timeout", "60"], stdout=out,
+                                  stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+    try:
+        wait_until_ready(f"http://127.0.0.1:{port}/health", server, log)
+        with ThreadPoolExecutor(2) as pool:
+            for _ in range(2):
+                pool.submit(requests.post, f"http://127.0.0.1:{port}/sparql",
+                            data={"query": RUNAWAY}, timeout=5)
+            time.sleep(1.5)  # both runaways are running in their workers
+            os.kill(server.pid, stop)  # the server alone, as a supervisor would
+            server.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while live_processes_in_group(server.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = live_processes_in_group(server.pid)
+    finally:
+        for pid in live_processes_in_group(server.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert left == [], f"processes left after the server stopped: {left}"

@@ -11,6 +11,7 @@ with Retry-After), and a full queue answers that at once.
 """
 
 import asyncio
+import ctypes
 import os
 import resource
 import signal
@@ -52,8 +53,9 @@ class Reply:
 # ---------------------------------------------------------------- inside a worker process
 
 def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: int,
-                 niceness: int) -> None:
+                 niceness: int, parent: int) -> None:
     """Answer jobs one at a time; reopen the store when `kg build` has swapped the link."""
+    _die_with(parent)
     # Ctrl-C is the server's to handle (it stops the workers): ignore it, then let it through
     # the mask it was blocked by since before this process existed (Worker.__init__).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -64,7 +66,6 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
     if niceness:
         os.nice(niceness)
     store, opened = None, ""
-    parent = os.getppid()
     while True:
         try:
             while not conn.poll(1.0):
@@ -89,6 +90,17 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
             reply = Reply(500, "text/plain; charset=utf-8",
                           f"the {job.kind} failed: {error}".encode())
         conn.send(reply)
+
+
+def _die_with(parent: int) -> None:
+    """Be killed by the kernel when the server dies, even by kill -9 in the middle of a
+    runaway query (Linux's PR_SET_PDEATHSIG; elsewhere the parent check between jobs only)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the server died before the request took effect
+        os._exit(0)
 
 
 def _query(store: ox.Store, job: Job) -> Reply:
@@ -170,7 +182,8 @@ class Worker:
         context = get_context("spawn")  # no fork of a threaded server
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child, str(store), writable, memory_mib, niceness),
+            target=_worker_main,
+            args=(child, str(store), writable, memory_mib, niceness, os.getpid()),
             daemon=True)
         # Started with SIGINT blocked (the mask is inherited through exec), so a Ctrl-C that
         # reaches the process group while the worker is still starting up is never a
@@ -204,6 +217,10 @@ class Worker:
 
     def alive(self) -> bool:
         return self.process.is_alive()
+
+    def kill(self) -> None:
+        """SIGKILL now (from any thread); the pipe closes when the worker is collected."""
+        self.process.kill()
 
     def stop(self) -> None:
         self.process.kill()
@@ -241,7 +258,7 @@ class Pool:
         self.workers: set[Worker] = set()
         self.closed = False
         # One thread per worker waits on its pipe, so the event loop never blocks.
-        self.threads = ThreadPoolExecutor(settings.size + 1, thread_name_prefix=f"{name}-pipe")
+        self.threads = ThreadPoolExecutor(settings.size, thread_name_prefix=f"{name}-pipe")
         for _ in range(settings.size):
             self._add(self._start())
 
@@ -250,9 +267,6 @@ class Pool:
         return Worker(self.store, self.writable, s.memory_mib, s.niceness)
 
     def _add(self, worker: Worker) -> None:
-        if self.closed:  # a replacement that finished starting after the server stopped
-            worker.stop()
-            return
         self.workers.add(worker)
         self.idle.put_nowait(worker)
 
@@ -265,8 +279,12 @@ class Pool:
                                                self.settings.timeout)
         finally:
             if reply is None or not worker.alive():  # timed out, died, or cancelled
+                # Killed here and now, not in a thread that may never run (at shutdown);
+                # the replacement starts at once too (a fork and exec: milliseconds).
                 self.workers.discard(worker)
-                loop.run_in_executor(self.threads, self._replace, worker, loop)
+                worker.kill()
+                if not self.closed:
+                    self._add(self._start())
             else:
                 self.idle.put_nowait(worker)
         if reply is None:
@@ -291,16 +309,6 @@ class Pool:
                        retry_after=max(1, round(s.timeout))) from None
         finally:
             self.waiting -= 1
-
-    def _replace(self, worker: Worker, loop: asyncio.AbstractEventLoop) -> None:
-        worker.stop()
-        if self.closed:
-            return
-        fresh = self._start()
-        try:
-            loop.call_soon_threadsafe(self._add, fresh)
-        except RuntimeError:  # the loop has closed: the server is stopping
-            fresh.stop()
 
     def close(self) -> None:
         self.closed = True
