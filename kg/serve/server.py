@@ -19,7 +19,7 @@ import resource
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from pathlib import Path
 
@@ -57,7 +57,6 @@ from kg.serve.workers import Busy, Job, Pool, PoolSettings, Reply
 
 MAX_BODY = 10 * 2**20  # bytes of query or update text
 BODY_TIMEOUT = 30.0  # seconds a client may take to send its body
-PLAIN = "text/plain; charset=utf-8"
 # The page loads only its own scripts and styles and talks only to this server; a
 # `javascript:` link, should one slip through, is blocked by the browser.
 SECURITY_HEADERS = [
@@ -123,9 +122,10 @@ class Service:
         return asyncio.run_coroutine_threadsafe(self.page_pool.run(job), self.loop).result()
 
     def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
-        """kg.query.catalogue's Backend, for the resolver: the page pool, with its limits."""
-        reply = self.run_blocking(self.job("query", inline_terms(query, bindings),
-                                           "application/sparql-results+json"))
+        """kg.query.catalogue's Backend, for the resolver: the page pool, its time limit, and
+        no cut in the rows (a name missing from a cut list would be "not found")."""
+        job = self.job("query", inline_terms(query, bindings), "application/sparql-results+json")
+        reply = self.run_blocking(replace(job, max_rows=None, max_bytes=None))
         if reply.status != 200:
             raise ProtocolError(reply.status, reply.body.decode())
         results = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)

@@ -35,8 +35,8 @@ class Job:
     # or a graph media type, already negotiated)
     text: str
     accept: str
-    max_rows: int
-    max_bytes: int
+    max_rows: int | None  # None: every row (the resolver's own lookups)
+    max_bytes: int | None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
@@ -132,11 +132,11 @@ def _query(store: ox.Store, job: Job) -> Reply:
 
 
 def serialize_graph(triples: list, fmt: ox.RdfFormat, prefixes: dict[str, str],
-                    max_bytes: int) -> tuple[bytes, bool]:
+                    max_bytes: int | None) -> tuple[bytes, bool]:
     """The triples in `fmt`, keeping as many of the first ones as fit in max_bytes."""
     body = ox.serialize(triples, format=fmt, prefixes=prefixes or None)
     cut = False
-    while len(body) > max_bytes and triples:
+    while max_bytes is not None and len(body) > max_bytes and triples:
         cut = True
         triples = triples[: int(len(triples) * max_bytes / len(body) * 0.9)]
         body = ox.serialize(triples, format=fmt, prefixes=prefixes or None)
