@@ -443,3 +443,22 @@ def test_no_worker_outlives_the_server(built_graph: BuiltGraph, tmp_path: Path,
         for pid in live_processes_in_group(server.pid):
             os.kill(pid, signal.SIGKILL)
     assert left == [], f"processes left after the server stopped: {left}"
+
+
+def test_a_request_head_sent_byte_by_byte_is_cut_off(built_graph: BuiltGraph,
+                                                     tmp_path: Path) -> None:
+    """A slow client (a header byte now and then) cannot hold a connection past the limit."""
+    with kg_serve(built_graph.store, tmp_path, "--idle-timeout", "2") as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+            started, closed = time.monotonic(), False
+            while time.monotonic() - started < 8:
+                try:
+                    sock.sendall(b"X")
+                except OSError:  # reset: the server has hung up
+                    closed = True
+                    break
+                time.sleep(0.5)
+            held = time.monotonic() - started
+    assert closed and held < 5, f"the connection stayed open {held:.1f} s"
