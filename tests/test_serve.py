@@ -209,3 +209,86 @@ def test_stats_counts_what_the_store_holds(built_graph: BuiltGraph) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{triples} triples in the default graph")
     assert f"{votes['n'].value:>7}  unkg:Vote" in done.stdout
+
+
+# ---------------------------------------------------------------- standards-only clients (issue 17)
+
+@pytest.mark.parametrize("query, expected_type", [
+    (US_VOTE, "application/sparql-results+json"),
+    (f"ASK {{ <{ID}state/USA> ?p ?o }}", "application/sparql-results+json"),
+    (f"CONSTRUCT WHERE {{ <{ID}state/USA> ?p ?o }}", "application/ld+json"),
+    (f"DESCRIBE <{ID}state/USA>", "application/ld+json"),
+])
+def test_plain_json_is_accepted(served: str, query: str, expected_type: str) -> None:
+    response = requests.get(f"{served}/sparql", params={"query": query}, timeout=30,
+                            headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"].split(";")[0] == expected_type
+    if expected_type == "application/ld+json":
+        triples = list(ox.parse(response.content, format=ox.RdfFormat.JSON_LD))
+        assert ox.NamedNode(f"{ID}state/USA") in {quad.subject for quad in triples}
+    else:
+        assert "results" in response.json() or response.json()["boolean"] is True
+
+
+def test_entity_page_as_plain_json_is_json_ld(served: str) -> None:
+    response = requests.get(f"{served}/id/state/USA", headers={"Accept": "application/json"},
+                            timeout=30)
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    assert ox.Triple(ox.NamedNode(f"{ID}state/USA"),
+                     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode("https://w3id.org/unkg/ontology#State")) in [
+        quad.triple for quad in ox.parse(response.content, format=ox.RdfFormat.JSON_LD)]
+
+
+def test_rdflib_sparqlstore_construct_with_json(served: str) -> None:
+    """rdflib's SPARQLStore asks a CONSTRUCT for application/sparql-results+json only."""
+    from rdflib import Graph, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(f"{served}/sparql", returnFormat="json"))
+    result = graph.query(f"CONSTRUCT WHERE {{ <{ID}vote/A-RES-ES-11-7/USA> ?p ?o }}")
+    assert (URIRef(f"{ID}vote/A-RES-ES-11-7/USA"), URIRef("http://schema.org/option"),
+            URIRef("https://w3id.org/unkg/ontology#No")) in result.graph
+    rows = list(graph.query(US_VOTE))
+    assert [str(row[0]) for row in rows] == ["https://w3id.org/unkg/ontology#No"]
+
+
+def test_cors_lets_other_origins_read_but_not_update(served: str) -> None:
+    origin = {"Origin": "https://elsewhere.example"}
+    read = requests.get(f"{served}/sparql", params={"query": "ASK {}"}, headers=origin,
+                        timeout=30)
+    preflight = requests.options(f"{served}/sparql", timeout=30, headers={
+        **origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    write_preflight = requests.options(f"{served}/sparql", timeout=30, headers={
+        **origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization"})
+    assert read.headers["Access-Control-Allow-Origin"] == "*"
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert write_preflight.status_code == 400  # Authorization (the write token) not allowed
+
+
+def test_head_and_options(served: str) -> None:
+    get = requests.get(f"{served}/sparql", params={"query": US_VOTE}, timeout=30)
+    head = requests.head(f"{served}/sparql", params={"query": US_VOTE}, timeout=30)
+    head_entity = requests.head(f"{served}/id/state/USA", headers={"Accept": "text/turtle"},
+                                timeout=30)
+    options = requests.options(f"{served}/sparql", timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]
+    assert head_entity.status_code == 200 and head_entity.content == b""
+    assert options.status_code == 204
+    assert set(options.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
+
+
+def test_json_ld_context_at_a_stable_path(served: str) -> None:
+    from kg.project import context_file
+
+    response = requests.get(f"{served}/context.jsonld", timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    assert response.content == context_file().read_bytes()
+    assert "@context" in response.json()

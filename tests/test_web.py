@@ -65,3 +65,29 @@ def test_entity_page_links_back_into_the_graph(browser: webdriver.Chrome, served
     assert browser.find_element(By.TAG_NAME, "h1").text == "id:state/HUN"
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "td a")]
     assert f"{served}/id/vote/A-RES-ES-11-7/HUN" in links
+
+
+def test_page_links_only_http_iris(browser: webdriver.Chrome, served: str) -> None:
+    """page.js writes a link only for an http(s) IRI; a `javascript:` one is plain text."""
+    browser.get(f"{served}/")
+    WebDriverWait(browser, 30).until(
+        lambda page: page.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    shown = browser.execute_script(
+        "return ['javascript:alert(document.domain)', 'JAVASCRIPT:alert(1)', 'data:text/html,x',"
+        " 'https://example.org/a', 'https://w3id.org/unkg/id/state/USA']"
+        ".map(v => cell({type: 'uri', value: v}).innerHTML)")
+    assert shown[0] == "javascript:alert(document.domain)"
+    assert shown[1] == "JAVASCRIPT:alert(1)" and shown[2] == "data:text/html,x"
+    assert shown[3] == '<a href="https://example.org/a">https://example.org/a</a>'
+    assert shown[4] == '<a href="/id/state/USA">id:state/USA</a>'
+
+
+def test_page_runs_under_its_content_security_policy(browser: webdriver.Chrome,
+                                                     served: str) -> None:
+    browser.get(f"{served}/")
+    WebDriverWait(browser, 30).until(
+        lambda page: page.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    refused = [entry["message"] for entry in browser.get_log("browser")
+               if "Content Security Policy" in entry["message"]]
+    assert refused == []
+    assert browser.find_element(By.ID, "yasgui").find_elements(By.CSS_SELECTOR, ".CodeMirror")

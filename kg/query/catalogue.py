@@ -15,9 +15,6 @@ pyoxigraph, are written into the query as constants (`inline_terms`), the same
 text for the embedded store, `kg serve` and any remote endpoint.
 """
 
-import csv
-import io
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -34,6 +31,7 @@ import requests
 from kg.errors import CuratorError
 from kg.model.namespaces import PREFIXES
 from kg.project import DEFAULT_STORE, query_files
+from kg.query import results
 from kg.query.names import Match, Names, did_you_mean
 from kg.store.embedded import open_store
 
@@ -294,7 +292,7 @@ class Answer:
     @cached_property
     def solutions_json(self) -> bytes:
         """SPARQL 1.1 Query Results JSON, written when asked for (1 s for 37,000 rows)."""
-        return _results_json(self.variables, self.rows)
+        return results.solutions(self.variables, self.rows, "json").body
 
 
 def bind_params(query: SavedQuery, given: dict[str, str], resolver: Resolver) -> dict[str, Term]:
@@ -324,28 +322,6 @@ def run(query: SavedQuery, given: dict[str, str], backend: Backend) -> Answer | 
     return Answer(variables, rows, frozenset(bindings),
                   tuple(f"{name}: {match}" for name, match in resolver.matched.items()),
                   "" if rows else resolver.names.why_empty(resolver.matched, bindings))
-
-
-def _results_json(variables: list[str], rows: list[dict[str, Term | None]]) -> bytes:
-    """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
-    payload = {"head": {"vars": variables},
-               "results": {"bindings": [
-                   {name: _json_term(term) for name, term in row.items() if term is not None}
-                   for row in rows]}}
-    return json.dumps(payload, ensure_ascii=False, indent=1).encode()
-
-
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    entry = {"type": "literal", "value": term.value}
-    if term.language:
-        entry["xml:lang"] = term.language
-    elif term.datatype.value != XSD + "string":
-        entry["datatype"] = term.datatype.value
-    return entry
 
 
 # ---------------------------------------------------------------- output
@@ -388,13 +364,8 @@ def _clip(text: str, width: int) -> str:
 
 
 def csv_text(answer: Answer) -> str:
-    """CSV with full IRIs and literal values (SPARQL 1.1 CSV results style)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(answer.variables)
-    for row in answer.rows:
-        writer.writerow(["" if row[v] is None else row[v].value for v in answer.variables])
-    return out.getvalue()
+    """SPARQL 1.1 CSV results: full IRIs and literal values."""
+    return results.solutions(answer.variables, answer.rows, "csv").body.decode()
 
 
 def listing(queries: dict[str, SavedQuery]) -> str:
@@ -455,8 +426,7 @@ def query_command(name: str | None, params: tuple[str, ...], output: str, endpoi
     except CuratorError as error:
         raise click.ClickException(str(error)) from None
     if isinstance(answer, bool):
-        click.echo(json.dumps({"head": {}, "boolean": answer}) if output == "json"
-                   else str(answer).lower())
+        click.echo(results.boolean(answer).decode() if output == "json" else str(answer).lower())
     elif output == "json":
         sys.stdout.buffer.write(answer.solutions_json + b"\n")
     elif output == "csv":

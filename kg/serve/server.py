@@ -1,544 +1,470 @@
-"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint and a query page over the embedded store.
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint, entity pages and a query page.
 
-Built on the standard library's threading HTTP server: the endpoint has a handful of
-routes, pyoxigraph does all parsing and serialising, and so a web framework would add a
-dependency without removing code.
+The stack: uvicorn (its h11 parser refuses malformed requests, e.g. a negative or non-numeric
+Content-Length, with a 400; one event loop holds thousands of idle connections without a
+thread each; a real listen backlog; keep-alive timeouts) and starlette for routing, CORS and
+static files. The queries themselves never run in the server process: they go through a
+first-come, first-served queue to worker processes (kg/serve/workers.py) that can be killed
+when a query runs too long and that have a memory cap, so no query can take the server down.
 
-pyoxigraph cannot cancel a running query, so every query runs in a worker process that
-holds the store open; a query that outlives --timeout gets its worker killed and replaced,
-and the client a clear 503. A runaway query therefore costs one worker, never the server.
+Two pools: free-form SPARQL from anyone, at a lower CPU priority, and the project's own
+queries (saved questions, entity pages), so a runaway free-form query never delays a page.
 """
 
+import asyncio
+import errno
 import hmac
-import html
-import json
-import mimetypes
-import multiprocessing
 import os
-import queue
-import signal
-import sys
-import time
-from dataclasses import dataclass
+import resource
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
 
+import anyio
 import click
 import pyoxigraph as ox
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kg.errors import CuratorError
-from kg.project import DEFAULT_STORE
+from kg.project import DEFAULT_STORE, STATIC, context_file
+from kg.query.catalogue import Resolver, SavedQuery, Term, bind_params, catalogue, inline_terms
+from kg.serve.cache import AnswerCache, Cached
+from kg.serve.federation import check_services
+from kg.serve.pages import ID_BASE
+from kg.serve.protocol import (
+    GRAPH_FORMATS,
+    ProtocolError,
+    decode,
+    graph_iris,
+    negotiate,
+    one,
+    parse_params,
+    preference,
+)
+from kg.serve.workers import Busy, Job, Pool, PoolSettings, Reply
 
-STATIC = Path(__file__).resolve().parent / "static"
-ID_BASE = "https://w3id.org/unkg/id/"
 MAX_BODY = 10 * 2**20  # bytes of query or update text
-WORKER_START_TIMEOUT = 60.0
+BODY_TIMEOUT = 30.0  # seconds a client may take to send its body
+# The page loads only its own scripts and styles and talks only to this server; a
+# `javascript:` link, should one slip through, is blocked by the browser.
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     b"img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+     b"frame-ancestors 'none'; form-action 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 
-SOLUTION_FORMATS = [ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
-                    ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV]
-GRAPH_FORMATS = [ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.N_TRIPLES,
-                 ox.RdfFormat.RDF_XML]
-
-
-class ProtocolError(Exception):
-    """A request the endpoint answers with an HTTP error status and a one-line message."""
-
-    def __init__(self, status: HTTPStatus, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-# ---------------------------------------------------------------- inside a worker process
-
-@dataclass(frozen=True)
-class Job:
-    kind: str  # "query" or "update"
-    text: str
-    accept: str
-    limit: int
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    prefixes: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    content_type: str
-    body: bytes
-    truncated: bool = False
-
-
-def _worker_main(conn: "multiprocessing.connection.Connection", store_path: str,
-                 writable: bool) -> None:
-    """Answer jobs one at a time; reopen the store when `kg build` has swapped the link."""
-    store, opened = None, ""
-    while True:
-        try:
-            job: Job = conn.recv()
-        except EOFError:
-            return
-        target = os.path.realpath(store_path)
-        try:
-            if target != opened:
-                store = ox.Store(target) if writable else ox.Store.read_only(target)
-                opened = target
-            reply = _update(store, job) if job.kind == "update" else _query(store, job)
-        except ProtocolError as error:
-            reply = Reply(error.status, "text/plain; charset=utf-8", error.message.encode())
-        except SyntaxError as error:
-            reply = Reply(400, "text/plain; charset=utf-8",
-                          f"the {job.kind} is not valid SPARQL: {error}".encode())
-        except (OSError, RuntimeError, ValueError) as error:
-            reply = Reply(500, "text/plain; charset=utf-8",
-                          f"the {job.kind} failed: {error}".encode())
-        conn.send(reply)
-
-
-def _query(store: ox.Store, job: Job) -> Reply:
-    options = {}
-    if job.default_graphs:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graphs]
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
-    result = store.query(job.text, **options)
-    if isinstance(result, ox.QueryBoolean):
-        fmt = negotiate(job.accept, SOLUTION_FORMATS)
-        return Reply(200, _content_type(fmt), result.serialize(format=fmt))
-    if isinstance(result, ox.QuerySolutions):
-        fmt = negotiate(job.accept, SOLUTION_FORMATS)
-        variables = [variable.value for variable in result.variables]
-        rows, truncated = _first(result, job.limit)
-        # pyoxigraph serialises only its own result objects: rebuild one from the kept rows.
-        kept = ox.parse_query_results(_results_json(variables, rows), ox.QueryResultsFormat.JSON)
-        return Reply(200, _content_type(fmt), kept.serialize(format=fmt), truncated)
-    fmt = negotiate(job.accept, GRAPH_FORMATS)
-    triples, truncated = _first(result, job.limit)
-    body = ox.serialize(triples, format=fmt, prefixes=dict(job.prefixes) or None)
-    return Reply(200, _content_type(fmt), body, truncated)
-
-
-def _update(store: ox.Store, job: Job) -> Reply:
-    store.update(job.text)
-    store.flush()
-    return Reply(204, "text/plain; charset=utf-8", b"")
-
-
-def _first(items: object, limit: int) -> tuple[list, bool]:
-    kept = []
-    for item in items:
-        if len(kept) == limit:
-            return kept, True
-        kept.append(item)
-    return kept, False
-
-
-def _results_json(variables: list[str], rows: list[ox.QuerySolution]) -> bytes:
-    bindings = [{name: _json_term(row[name]) for name in variables if row[name] is not None}
-                for row in rows]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}).encode()
-
-
-def _json_term(term: object) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    entry = {"type": "literal", "value": term.value}
-    if term.language:
-        entry["xml:lang"] = term.language
-    else:
-        entry["datatype"] = term.datatype.value
-    return entry
-
-
-# ---------------------------------------------------------------- content negotiation
-
-def negotiate(accept: str, offered: list) -> object:
-    """The offered format the Accept header likes best; ties go to the order of `offered`."""
-    if not accept.strip():
-        return offered[0]
-    best, best_q = None, 0.0
-    for fmt in offered:
-        q = _preference(_bare(fmt.media_type), accept)
-        if q > best_q:
-            best, best_q = fmt, q
-    if best is None:
-        wanted = ", ".join(_bare(fmt.media_type) for fmt in offered)
-        raise ProtocolError(HTTPStatus.NOT_ACCEPTABLE,
-                            f"cannot answer in {accept!r}; this result can be: {wanted}")
-    return best
-
-
-def _preference(media_type: str, accept: str) -> float:
-    return max((_quality(media_type, media_range) for media_range in accept.split(",")),
-               default=0.0)
-
-
-def _quality(media_type: str, media_range: str) -> float:
-    kind, *params = [part.strip() for part in media_range.split(";")]
-    q = 1.0
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                q = float(value)
-            except ValueError:
-                q = 0.0
-    main, _, sub = media_type.partition("/")
-    want_main, _, want_sub = kind.lower().partition("/")
-    if kind == "*/*" or (want_main == main and want_sub in ("*", sub)):
-        # A wildcard match counts a little less than naming the type, so a client's
-        # explicit choice wins over the server's default.
-        return q if kind.lower() == media_type else q * 0.99
-    return 0.0
-
-
-def _content_type(fmt: object) -> str:
-    media_type = _bare(fmt.media_type)
-    text = media_type.startswith("text/") or media_type.endswith(("json", "xml"))
-    return f"{media_type}; charset=utf-8" if text else media_type
-
-
-def _bare(media_type: str) -> str:
-    return media_type.split(";")[0].strip()
-
-
-# ---------------------------------------------------------------- the worker pool
-
-class Worker:
-    """One process holding the store open, fed one job at a time over a pipe."""
-
-    def __init__(self, context: multiprocessing.context.BaseContext, store: Path,
-                 writable: bool):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, str(store), writable),
-                                       daemon=True)
-        self.process.start()
-        child.close()
-
-    def run(self, job: Job, timeout: float) -> Reply | None:
-        """The reply, or None when the job outlived the timeout (the worker is then dead)."""
-        try:
-            self.conn.send(job)
-            if self.conn.poll(timeout):
-                return self.conn.recv()
-        except (EOFError, OSError):  # the worker died (e.g. out of memory): say so, replace it
-            raise ProtocolError(HTTPStatus.INTERNAL_SERVER_ERROR,
-                                "the query's worker process died; try again") from None
-        self.stop()
-        return None
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.conn.close()
-
-
-class WorkerPool:
-    def __init__(self, store: Path, size: int, writable: bool):
-        self.context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        self.store, self.writable = store, writable
-        self.idle: queue.Queue[Worker] = queue.Queue()
-        for _ in range(size):
-            self.idle.put(Worker(self.context, store, writable))
-
-    def run(self, job: Job, timeout: float) -> Reply:
-        started = time.monotonic()
-        try:
-            worker = self.idle.get(timeout=timeout)
-        except queue.Empty:
-            raise ProtocolError(HTTPStatus.SERVICE_UNAVAILABLE,
-                                f"every worker stayed busy for {timeout:g} s; try again") from None
-        reply = None
-        try:
-            reply = worker.run(job, max(timeout - (time.monotonic() - started), 0.1))
-        finally:
-            if reply is None:  # timed out (worker killed) or the pipe broke
-                worker.stop()
-                worker = Worker(self.context, self.store, self.writable)
-            self.idle.put(worker)
-        return reply
-
-    def close(self) -> None:
-        while not self.idle.empty():
-            self.idle.get().stop()
-
-
-# ---------------------------------------------------------------- HTTP
 
 @dataclass
 class Settings:
-    pool: WorkerPool
-    timeout: float
-    limit: int
+    store: Path
+    max_rows: int
+    max_bytes: int
     write_token: str | None
-    prefixes: tuple[tuple[str, str], ...]
+    allowed_services: frozenset[str]
+    sparql: PoolSettings
+    pages: PoolSettings
+    prefixes: tuple[tuple[str, str], ...] = ()
+    cache_bytes: int = 64 * 2**20
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "unkg"
-    settings: Settings  # set on the subclass that `serve` makes
+@dataclass
+class Service:
+    """What the routes share: the settings, the pools, the catalogue and the resolvers."""
 
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-        self._respond_to(self._get)
+    settings: Settings
+    sparql_pool: Pool | None = None
+    page_pool: Pool | None = None
+    queries: dict[str, SavedQuery] = field(default_factory=dict)
+    resolvers: dict[str, Resolver] = field(default_factory=dict)
+    loop: asyncio.AbstractEventLoop | None = None
+    cache: AnswerCache | None = None
+    pending: dict[tuple, asyncio.Future] = field(default_factory=dict)
 
-    def do_POST(self) -> None:  # noqa: N802
-        self._respond_to(self._post)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        # The request line only: never a header, where a token travels.
-        click.echo(f"{self.address_string()} {format % args}", err=True)
-
-    def _respond_to(self, route: object) -> None:
-        try:
-            route()
-        except ProtocolError as error:
-            self._send(error.status, "text/plain; charset=utf-8", error.message.encode())
-        except CuratorError as error:
-            self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", str(error).encode())
-        except BrokenPipeError:
-            pass
-
-    # ---- routes
-
-    def _get(self) -> None:
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        if url.path in ("/sparql", "/query"):
-            if "update" in params:
-                raise ProtocolError(HTTPStatus.BAD_REQUEST, "updates must be POSTed")
-            return self._sparql("query", _one(params, "query"), params)
-        if url.path == "/health":
-            return self._send(HTTPStatus.OK, "text/plain; charset=utf-8", b"ok\n")
-        if url.path == "/api/queries":
-            return self._catalogue()
-        if url.path.startswith("/api/queries/"):
-            return self._saved(url.path.removeprefix("/api/queries/"), params)
-        if url.path.startswith("/id/"):
-            return self._describe(ID_BASE + url.path.removeprefix("/id/"))
-        if url.path in ("/", "/index.html"):
-            return self._static("index.html")
-        if url.path.startswith("/static/"):
-            return self._static(url.path.removeprefix("/static/"))
-        raise ProtocolError(HTTPStatus.NOT_FOUND, f"nothing at {url.path}; the endpoint is /sparql")
-
-    def _post(self) -> None:
-        url = urlsplit(self.path)
-        if url.path not in ("/sparql", "/query", "/update"):
-            raise ProtocolError(HTTPStatus.NOT_FOUND, f"cannot POST to {url.path}; use /sparql")
-        params = parse_qs(url.query, keep_blank_values=True)
-        body = self._body()
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
-            params = {**params, **form}
-            if "update" in form:
-                return self._sparql("update", _one(form, "update"), params)
-            return self._sparql("query", _one(form, "query"), params)
-        if content_type == "application/sparql-query":
-            return self._sparql("query", body.decode("utf-8"), params)
-        if content_type == "application/sparql-update":
-            return self._sparql("update", body.decode("utf-8"), params)
-        raise ProtocolError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                            "POST a form (query= or update=), application/sparql-query or "
-                            "application/sparql-update")
-
-    # ---- SPARQL
-
-    def _sparql(self, kind: str, text: str, params: dict[str, list[str]]) -> None:
-        if kind == "update":
-            self._check_write_token()
-        job = Job(kind, text, self.headers.get("Accept", ""), self.settings.limit,
-                  tuple(params.get("default-graph-uri", [])),
-                  tuple(params.get("named-graph-uri", [])), self.settings.prefixes)
-        reply = self.settings.pool.run(job, self.settings.timeout)
-        if reply is None:
-            raise ProtocolError(HTTPStatus.SERVICE_UNAVAILABLE,
-                                f"the {kind} ran longer than {self.settings.timeout:g} s and was "
-                                "stopped (kg serve --timeout); narrow it down or add a LIMIT")
-        headers = {"X-Result-Truncated": f"true; limit={self.settings.limit}"} \
-            if reply.truncated else {}
-        self._send(reply.status, reply.content_type, reply.body, headers)
-
-    def _check_write_token(self) -> None:
-        token = self.settings.write_token
-        if token is None:
-            raise ProtocolError(HTTPStatus.FORBIDDEN,
-                                "this endpoint is read-only: updates are refused "
-                                "(kg serve --write-token TOKEN allows them with that token)")
-        given = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise ProtocolError(HTTPStatus.FORBIDDEN,
-                                "updates need the write token: send 'Authorization: Bearer TOKEN'")
-
-    def _describe(self, iri: str) -> None:
-        """A dereferenceable IRI: what the graph says about it, as HTML or RDF by Accept."""
-        text = (f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} "
-                f"UNION {{ ?s ?q <{iri}> }} }}")
-        accept = self.headers.get("Accept", "")
-        browser = _preference("text/html", accept) > max(
-            _preference(_bare(fmt.media_type), accept) for fmt in GRAPH_FORMATS)
-        job = Job("query", text, "application/n-triples", self.settings.limit)
-        reply = self.settings.pool.run(job, self.settings.timeout)
-        if reply is None or reply.status != 200:
-            raise ProtocolError(HTTPStatus.SERVICE_UNAVAILABLE, f"cannot describe <{iri}> now")
-        triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
-        if not triples:
-            raise ProtocolError(HTTPStatus.NOT_FOUND, f"the graph says nothing about <{iri}>")
-        prefixes = dict(self.settings.prefixes)
-        if browser:
-            page = _describe_page(iri, triples, prefixes)
-            return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode())
-        fmt = negotiate(accept, GRAPH_FORMATS)
-        self._send(HTTPStatus.OK, _content_type(fmt),
-                   ox.serialize(triples, format=fmt, prefixes=prefixes))
-
-    # ---- saved queries, for the page
-
-    def _catalogue(self) -> None:
-        from kg.query.catalogue import catalogue
-
-        listed = [{"name": q.name, "title": q.title, "question": q.question, "text": q.text,
-                   "params": [{"name": p.name, "type": p.type, "default": p.default,
-                               "description": p.description} for p in q.params]}
-                  for q in catalogue().values()]
-        self._send(HTTPStatus.OK, "application/json", json.dumps(listed).encode())
-
-    def _saved(self, name: str, params: dict[str, list[str]]) -> None:
-        from kg.query.catalogue import run, saved_query
-
-        query = saved_query(name)
-        given = {key: values[-1] for key, values in params.items() if values and values[-1]}
-        answer = run(query, given, PoolBackend(self.settings))
-        if isinstance(answer, bool):
-            body = json.dumps({"head": {}, "boolean": answer}).encode()
+    def start(self) -> None:
+        s = self.settings
+        self.loop = asyncio.get_running_loop()
+        self.cache = AnswerCache(s.store, s.cache_bytes)
+        self.queries = catalogue()
+        if s.write_token:  # a writable store can be open in one process only
+            self.sparql_pool = self.page_pool = Pool("store", s.store, s.sparql, writable=True)
         else:
-            body = answer.solutions_json
-        self._send(HTTPStatus.OK, "application/sparql-results+json", body)
+            self.sparql_pool = Pool("sparql", s.store, s.sparql)
+            self.page_pool = Pool("pages", s.store, s.pages)
 
-    # ---- plumbing
+    def stop(self) -> None:
+        for pool in {self.sparql_pool, self.page_pool} - {None}:
+            pool.close()
 
-    def _static(self, name: str) -> None:
-        path = (STATIC / name).resolve()
-        if STATIC not in path.parents or not path.is_file():
-            raise ProtocolError(HTTPStatus.NOT_FOUND, f"no file {name}")
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind.endswith("javascript"):
-            kind += "; charset=utf-8"
-        self._send(HTTPStatus.OK, kind, path.read_bytes(), {"Cache-Control": "max-age=3600"})
+    def job(self, kind: str, text: str, accept: str, **graphs: tuple[str, ...]) -> Job:
+        s = self.settings
+        return Job(kind, text, accept, s.max_rows, s.max_bytes, prefixes=s.prefixes, **graphs)
 
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            raise ProtocolError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                                f"request body over {MAX_BODY} bytes")
-        return self.rfile.read(length)
+    # ---- the project's own queries, run from a thread (the catalogue's code is synchronous)
 
-    def _send(self, status: int, content_type: str, body: bytes,
-              headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept")
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+    def run_blocking(self, job: Job) -> Reply:
+        assert self.loop is not None and self.page_pool is not None
+        return asyncio.run_coroutine_threadsafe(self.page_pool.run(job), self.loop).result()
 
-
-class PoolBackend:
-    """kg.query.catalogue' Backend over the worker pool, so saved queries get the timeout too."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-
-    def select(self, query: str, bindings: dict) -> ox.QuerySolutions | bool:
-        from kg.query.catalogue import inline_terms
-
-        text = inline_terms(query, bindings)
-        job = Job("query", text, "application/sparql-results+json", self.settings.limit)
-        reply = self.settings.pool.run(job, self.settings.timeout)
-        if reply is None:
-            raise ProtocolError(HTTPStatus.SERVICE_UNAVAILABLE,
-                                f"the query ran longer than {self.settings.timeout:g} s and was "
-                                "stopped")
+    def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
+        """kg.query.catalogue's Backend, for the resolver: the page pool, its time limit, and
+        no cut in the rows (a name missing from a cut list would be "not found")."""
+        job = self.job("query", inline_terms(query, bindings), "application/sparql-results+json")
+        reply = self.run_blocking(replace(job, max_rows=None, max_bytes=None))
         if reply.status != 200:
-            raise ProtocolError(HTTPStatus(reply.status), reply.body.decode())
+            raise ProtocolError(reply.status, reply.body.decode())
         results = ox.parse_query_results(reply.body, ox.QueryResultsFormat.JSON)
         return bool(results) if isinstance(results, ox.QueryBoolean) else results
 
+    def resolver(self) -> Resolver:
+        """One resolver per published build: the names it looked up stay valid until the
+        next `kg build` swaps the store."""
+        release = os.path.realpath(self.settings.store)
+        if release not in self.resolvers:
+            self.resolvers = {release: Resolver(self)}
+        return self.resolvers[release]
 
-def _one(params: dict[str, list[str]], name: str) -> str:
-    values = params.get(name, [])
-    if len(values) != 1:
-        raise ProtocolError(HTTPStatus.BAD_REQUEST,
-                            f"give exactly one '{name}' parameter (got {len(values)})")
-    return values[0]
-
-
-def _describe_page(iri: str, triples: list[ox.Triple], prefixes: dict[str, str]) -> str:
-    def show(term: object) -> str:
-        if isinstance(term, ox.NamedNode):
-            name = _compact(term.value, prefixes)
-            href = "/id/" + quote(term.value.removeprefix(ID_BASE), safe="/:-._~") \
-                if term.value.startswith(ID_BASE) else term.value
-            return f'<a href="{html.escape(href)}">{html.escape(name)}</a>'
-        if isinstance(term, ox.Literal):
-            lang = f' <span class="lang">@{term.language}</span>' if term.language else ""
-            return f"{html.escape(term.value)}{lang}"
-        return html.escape(str(term))
-
-    subject = ox.NamedNode(iri)
-    outgoing = sorted((t for t in triples if t.subject == subject), key=str)
-    incoming = sorted((t for t in triples if t.subject != subject), key=str)
-    rows = "".join(f"<tr><td>{show(t.predicate)}</td><td>{show(t.object)}</td></tr>"
-                   for t in outgoing)
-    back = "".join(f"<tr><td>{show(t.subject)}</td><td>{show(t.predicate)}</td></tr>"
-                   for t in incoming)
-    title = html.escape(_compact(iri, prefixes))
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            '<link rel="stylesheet" href="/static/page.css"></head><body>'
-            f'<header><a href="/">unkg query page</a></header><h1>{title}</h1>'
-            f'<p class="iri">{html.escape(iri)}</p><table class="results"><thead><tr>'
-            f'<th>property</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>'
-            + (f'<h2>Pointing here</h2><table class="results"><thead><tr><th>from</th>'
-               f'<th>property</th></tr></thead><tbody>{back}</tbody></table>' if back else "")
-            + "</body></html>")
+    def saved_answer(self, name: str, given: dict[str, str]) -> Reply:
+        if name not in self.queries:
+            raise ProtocolError(HTTPStatus.NOT_FOUND, f"no saved query named {name!r}")
+        query = self.queries[name]
+        bindings = bind_params(query, given, self.resolver())
+        return self.run_blocking(self.job("query", inline_terms(query.text, bindings),
+                                          "application/sparql-results+json"))
 
 
-def _compact(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+# ---------------------------------------------------------------- routes
+
+def service_of(request: Request) -> Service:
+    return request.app.state.service
+
+
+async def sparql(request: Request) -> Response:
+    service = service_of(request)
+    params = parse_params(decode(request.scope["query_string"], "query string"), "query string")
+    if request.method in ("GET", "HEAD"):
+        if "update" in params:
+            raise ProtocolError(HTTPStatus.BAD_REQUEST, "updates must be POSTed")
+        kind, text = "query", one(params, "query")
+    else:
+        kind, text, params = await _posted(request, params)
+    check_services(text, service.settings.allowed_services)
+    if kind == "update":
+        _check_write_token(request, service.settings.write_token)
+    job = service.job(kind, text, request.headers.get("accept", ""),
+                      default_graphs=graph_iris(params, "default-graph-uri"),
+                      named_graphs=graph_iris(params, "named-graph-uri"))
+    assert service.sparql_pool is not None
+    return _reply(await service.sparql_pool.run(job), service.settings)
+
+
+async def _posted(request: Request, params: dict[str, list[str]]
+                  ) -> tuple[str, str, dict[str, list[str]]]:
+    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    media_type = media_type.strip().lower()
+    charset = [value.strip().strip('"').lower() for name, _, value in
+               (part.partition("=") for part in parameters.split(";"))
+               if name.strip().lower() == "charset"]
+    if charset and charset[0] not in ("utf-8", "utf8"):
+        raise ProtocolError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                            f"the body must be UTF-8, not {charset[0]}")
+    body = decode(await read_body(request), "request body")
+    if media_type == "application/x-www-form-urlencoded":
+        form = parse_params(body, "form")
+        merged = {**params, **form}
+        if "update" in form:
+            return "update", one(form, "update"), merged
+        return "query", one(form, "query"), merged
+    if media_type == "application/sparql-query":
+        return "query", body, params
+    if media_type == "application/sparql-update":
+        return "update", body, params
+    raise ProtocolError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "POST a form (query= or update=), application/sparql-query or "
+                        "application/sparql-update")
+
+
+async def read_body(request: Request) -> bytes:
+    """The body, refused when its length is missing (411), too large (413) or too slow (408).
+
+    A negative or non-numeric Content-Length never gets here: uvicorn's parser answers 400.
+    """
+    length = request.headers.get("content-length")
+    chunked = "chunked" in request.headers.get("transfer-encoding", "").lower()
+    if length is None and not chunked:
+        raise ProtocolError(HTTPStatus.LENGTH_REQUIRED,
+                            "send a Content-Length (or a chunked body) with the POST")
+    if length is not None and int(length) > MAX_BODY:
+        raise ProtocolError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                            f"the request body is over {MAX_BODY} bytes")
+    body = bytearray()
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise ProtocolError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                                        f"the request body is over {MAX_BODY} bytes")
+    except TimeoutError:
+        raise ProtocolError(HTTPStatus.REQUEST_TIMEOUT,
+                            f"the body did not arrive within {BODY_TIMEOUT:g} s") from None
+    return bytes(body)
+
+
+def _check_write_token(request: Request, token: str | None) -> None:
+    if token is None:
+        raise ProtocolError(HTTPStatus.FORBIDDEN,
+                            "this endpoint is read-only: updates are refused "
+                            "(kg serve --write-token TOKEN allows them with that token)")
+    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise ProtocolError(HTTPStatus.FORBIDDEN,
+                            "updates need the write token: send 'Authorization: Bearer TOKEN'")
+
+
+def _reply(reply: Reply, settings: Settings) -> Response:
+    headers = {"Vary": "Accept"}
+    if reply.truncated == "rows":
+        headers["X-Result-Truncated"] = f"true; limit={settings.max_rows}"
+    elif reply.truncated == "bytes":
+        headers["X-Result-Truncated"] = f"true; bytes={settings.max_bytes}"
+    if reply.status != 204:
+        headers["Content-Type"] = reply.content_type
+    return Response(reply.body, reply.status, headers)
+
+
+async def entity(request: Request) -> Response:
+    """A dereferenceable IRI: what the graph says about it, as HTML or RDF by Accept."""
+    service = service_of(request)
+    try:  # pyoxigraph checks the IRI and writes it escaped: no path text enters the query
+        node = ox.NamedNode(ID_BASE + request.path_params["path"])
+    except ValueError:
+        raise ProtocolError(HTTPStatus.NOT_FOUND,
+                            "not an entity IRI: /id/ is followed by the rest of an IRI "
+                            f"under {ID_BASE}") from None
+    accept = request.headers.get("accept", "")
+    if preference("text/html", accept) > max(preference(asked, accept)
+                                             for asked, _, _ in GRAPH_FORMATS):
+        variant = "text/html"
+    else:
+        variant = negotiate(accept, GRAPH_FORMATS)[0]
+    return await _cached(service, ("entity", node.value, variant),
+                         lambda: _entity_response(service, node.value, variant))
+
+
+async def _entity_response(service: Service, iri: str, variant: str) -> Cached:
+    assert service.page_pool is not None
+    reply = await service.page_pool.run(service.job("entity", iri, variant))
+    if reply.status != 200:
+        raise ProtocolError(reply.status, reply.body.decode())
+    return Cached(200, {"Vary": "Accept", "Content-Type": reply.content_type}, reply.body)
+
+
+async def catalogue_listing(request: Request) -> Response:
+    listed = [{"name": q.name, "title": q.title, "question": q.question, "text": q.text,
+               "params": [{"name": p.name, "type": p.type, "default": p.default,
+                           "description": p.description} for p in q.params]}
+              for q in service_of(request).queries.values()]
+    return JSONResponse(listed)
+
+
+async def saved(request: Request) -> Response:
+    service = service_of(request)
+    params = parse_params(decode(request.scope["query_string"], "query string"), "query string")
+    given = {key: values[-1] for key, values in params.items() if values and values[-1]}
+    name = request.path_params["name"]
+    key = ("saved", name, tuple(sorted(given.items())))
+    return await _cached(service, key, lambda: _saved_response(service, name, given))
+
+
+async def _saved_response(service: Service, name: str, given: dict[str, str]) -> Cached:
+    reply = await anyio.to_thread.run_sync(service.saved_answer, name, given)
+    response = _reply(reply, service.settings)
+    return Cached(reply.status, {k: v for k, v in response.headers.items()
+                                 if k != "content-length"}, reply.body)
+
+
+async def _cached(service: Service, key: tuple,
+                  compute: Callable[[], Awaitable[Cached]]) -> Response:
+    """The answer from the cache, or computed (and kept when it is a 200)."""
+    assert service.cache is not None
+    answer = service.cache.get(key)
+    state = "hit"  # from the cache; "shared": waited for the same answer in progress
+    if answer is None:
+        state = "shared"
+        # Requests for the same answer that arrive while it is being computed wait for that
+        # one computation (a crowd asking the same saved question costs one query).
+        pending = service.pending.get(key)
+        if pending is None:
+            pending = service.pending[key] = asyncio.ensure_future(compute())
+            pending.add_done_callback(lambda _: service.pending.pop(key, None))
+            state = "miss"
+        answer = await asyncio.shield(pending)
+        if answer.status == 200:
+            service.cache.put(key, answer)
+    return Response(answer.body, answer.status, {**answer.headers, "X-Cache": state})
+
+
+async def health(request: Request) -> Response:
+    return PlainTextResponse("ok\n")
+
+
+async def context(request: Request) -> Response:
+    """The JSON-LD context of the exports, at a stable address."""
+    return Response(context_file().read_bytes(), 200,
+                    {"Cache-Control": "max-age=3600"}, "application/ld+json")
+
+
+async def index(request: Request) -> Response:
+    return Response((STATIC / "index.html").read_bytes(), 200, {}, "text/html; charset=utf-8")
+
+
+async def not_found(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(f"nothing at {request.url.path}; the endpoint is /sparql", 404)
+
+
+async def protocol_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ProtocolError)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, Busy) else {}
+    return PlainTextResponse(error.message + "\n", int(error.status), headers)
+
+
+async def curator_error(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(f"{error}\n", 400)
+
+
+class Guard:
+    """Answers a plain OPTIONS with the methods allowed (CORS preflights are answered by the
+    CORS middleware before this), and adds the security headers to every response."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["method"] == "OPTIONS":
+            response = Response(b"", 204, {"Allow": ALLOWED_METHODS})
+            return await response(scope, receive, self._secured(send))
+        await self.app(scope, receive, self._secured(send))
+
+    @staticmethod
+    def _secured(send: Send) -> Callable[[Message], Awaitable[None]]:
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+        return secured
+
+
+def make_app(settings: Settings) -> Starlette:
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
+    routes = [
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/query", sparql, methods=["GET", "POST"]),
+        Route("/update", sparql, methods=["POST"]),
+        Route("/health", health),
+        Route("/context.jsonld", context),
+        Route("/api/queries", catalogue_listing),
+        Route("/api/queries/{name}", saved),
+        Route("/id/{path:path}", entity),
+        Route("/", index),
+        Route("/index.html", index),
+        Mount("/static", StaticFiles(directory=str(STATIC))),
+    ]
+    middleware = [
+        # Cross-origin reads for any page; no credentials, no Authorization header: a page
+        # elsewhere can query, never update.
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
+                   allow_headers=["Accept", "Content-Type"],
+                   expose_headers=["X-Result-Truncated", "Retry-After"], max_age=3600),
+        Middleware(Guard),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={404: not_found, ProtocolError: protocol_error,
+                                        CuratorError: curator_error})
+    app.state.service = service
+    return app
+
+
+# ---------------------------------------------------------------- connections
+
+class GuardedH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, plus a limit on how long a connection may sit without a
+    complete request head: from when it opens, and from each response's end (uvicorn itself
+    starts its keep-alive timer only after a first response, so a silent socket would stay)."""
+
+    head_timeout = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_head_timer()
+
+    def _arm_head_timer(self) -> None:
+        timer = getattr(self, "_head_timer", None)
+        if timer is not None:
+            timer.cancel()
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_overdue)
+
+    def _head_overdue(self) -> None:
+        idle = self.cycle is None or self.cycle.response_complete
+        if idle and not self.transport.is_closing():
+            self.transport.close()
+
+
+def listen(host: str, port: int, backlog: int) -> socket.socket:
+    """The listening socket, or one clear message when the address cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise CuratorError(f"port {port} is in use; try --port") from None
+        raise CuratorError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _raise_open_files_limit(wanted: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 # ---------------------------------------------------------------- the command
-
-def make_server(store: Path, host: str, port: int, *, timeout: float, limit: int,
-                write_token: str | None, workers: int) -> ThreadingHTTPServer:
-    from kg.model.namespaces import PREFIXES
-
-    if not store.exists():
-        raise CuratorError(f"no store at {store}: run `kg build` first")
-    # A writable store can be open in one process only: one worker then does everything.
-    pool = WorkerPool(store, 1 if write_token else workers, writable=write_token is not None)
-    settings = Settings(pool, timeout, limit, write_token,
-                        tuple(sorted((name, str(ns)) for name, ns in PREFIXES.items())))
-    handler = type("UnkgHandler", (Handler,), {"settings": settings})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
-
 
 @click.command("serve")
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
@@ -547,27 +473,76 @@ def make_server(store: Path, host: str, port: int, *, timeout: float, limit: int
               help="Address to listen on (the default is reachable from this machine only).")
 @click.option("--port", type=int, default=7878, show_default=True)
 @click.option("--timeout", type=float, default=10.0, show_default=True,
-              help="Seconds a query may run before it is stopped.")
+              help="Seconds a query may run, counted from when a worker starts it.")
+@click.option("--queue-wait", type=float, default=10.0, show_default=True,
+              help="Seconds a query may wait for a worker; then 503 with Retry-After.")
+@click.option("--queue-length", type=int, default=500, show_default=True,
+              help="Queries that may wait at once (per pool); more get 503 at once.")
 @click.option("--limit", type=int, default=10000, show_default=True,
               help="Most result rows (or triples) sent back; more are cut off.")
+@click.option("--max-bytes", type=int, default=16 * 2**20, show_default=True,
+              help="Most bytes of one result; rows past it are cut off.")
+@click.option("--workers", type=int, default=3, show_default=True,
+              help="Free-form SPARQL queries run at the same time, each in its own process.")
+@click.option("--page-workers", type=int, default=2, show_default=True,
+              help="Processes for the saved questions and entity pages.")
+@click.option("--worker-memory", type=int, default=1024, show_default=True,
+              help="MiB of address space each worker may use (0: no cap).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
+              help="Allow SERVICE <URL> in queries (repeatable); every other SERVICE is "
+                   "refused, so the endpoint makes no outbound request by default.")
+@click.option("--idle-timeout", type=float, default=10.0, show_default=True,
+              help="Seconds a connection may stay open without sending a request.")
+@click.option("--max-connections", type=int, default=4096, show_default=True,
+              help="Open connections at once; more get 503.")
+@click.option("--backlog", type=int, default=2048, show_default=True,
+              help="Connections the kernel queues before the server accepts them.")
+@click.option("--cache-mib", type=int, default=64, show_default=True,
+              help="MiB of answers to saved questions and entity pages kept per build "
+                   "(0: none); free-form SPARQL is never cached.")
+@click.option("--access-log", is_flag=True, help="Print a line for every request.")
 @click.option("--write-token", envvar="UNKG_WRITE_TOKEN",
               help="Accept SPARQL updates carrying 'Authorization: Bearer TOKEN' "
                    "[env UNKG_WRITE_TOKEN]; without it every update is refused.")
-@click.option("--workers", type=int, default=2, show_default=True,
-              help="Queries run at the same time, each in its own process.")
-def serve_command(store: Path, host: str, port: int, timeout: float, limit: int,
-                  write_token: str | None, workers: int) -> None:
+def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait: float,
+                  queue_length: int, limit: int, max_bytes: int, workers: int,
+                  page_workers: int, worker_memory: int, allow_service: tuple[str, ...],
+                  idle_timeout: float, max_connections: int, backlog: int, cache_mib: int,
+                  access_log: bool, write_token: str | None) -> None:
     """Serve the store as a SPARQL 1.1 endpoint (/sparql) with a query page (/)."""
-    server = make_server(store, host, port, timeout=timeout, limit=limit,
-                         write_token=write_token, workers=workers)
-    click.echo(f"SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
-               f"(store {store}, timeout {timeout:g} s, limit {limit})", err=True)
-    # `kill PID` (SIGTERM) stops the server as Ctrl-C does: workers are stopped too.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    from kg.model.namespaces import PREFIXES
+
+    if not store.exists():
+        raise CuratorError(f"no store at {store}: run `kg build` first")
+    for name, value in (("--workers", workers), ("--page-workers", page_workers),
+                        ("--queue-length", queue_length), ("--limit", limit),
+                        ("--max-bytes", max_bytes)):
+        if value < 1:
+            raise CuratorError(f"{name} must be at least 1 (got {value})")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
+        allowed = frozenset(ox.NamedNode(url).value for url in allow_service)
+    except ValueError as error:
+        raise CuratorError(f"--allow-service needs an absolute IRI: {error}") from None
+    sparql_pool = PoolSettings(1 if write_token else workers, timeout, queue_wait, queue_length,
+                               worker_memory, niceness=0 if write_token else 10)
+    page_pool = PoolSettings(page_workers, timeout, queue_wait, queue_length, worker_memory)
+    settings = Settings(store, limit, max_bytes, write_token, allowed, sparql_pool, page_pool,
+                        tuple(sorted((name, str(ns)) for name, ns in PREFIXES.items())),
+                        cache_bytes=0 if write_token else cache_mib * 2**20)
+    sock = listen(host, port, backlog)
+    _raise_open_files_limit(max_connections + 256)
+    protocol = type("Protocol", (GuardedH11,), {"head_timeout": idle_timeout})
+    config = uvicorn.Config(
+        make_app(settings), http=protocol, lifespan="on", backlog=backlog,
+        timeout_keep_alive=max(1, round(idle_timeout)), limit_concurrency=max_connections,
+        timeout_graceful_shutdown=5, log_level="info" if access_log else "warning",
+        access_log=access_log, server_header=False)
+    services = f"SERVICE only to {', '.join(sorted(allowed))}" if allowed else "no SERVICE"
+    click.echo(f"SPARQL endpoint http://{host}:{port}/sparql, query page http://{host}:{port}/ "
+               f"(store {store}, timeout {timeout:g} s, limit {limit}, {services})", err=True)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C after its clean shutdown
         pass
     finally:
-        server.server_close()
-        server.RequestHandlerClass.settings.pool.close()
+        sock.close()

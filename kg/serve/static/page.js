@@ -23,9 +23,15 @@ function cell(term) {
   const td = document.createElement("td");
   if (!term) return td;
   if (term.type === "uri") {
+    // Only http(s) IRIs become links: a source's "URL" may be javascript: or data:.
+    const href = term.value.startsWith(ID_BASE) ? "/id/" + term.value.slice(ID_BASE.length)
+               : /^https?:\/\//i.test(term.value) ? term.value : null;
+    if (href === null) {
+      td.textContent = compact(term.value);
+      return td;
+    }
     const link = document.createElement("a");
-    link.href = term.value.startsWith(ID_BASE) ? "/id/" + term.value.slice(ID_BASE.length)
-                                               : term.value;
+    link.href = href;
     link.textContent = compact(term.value);
     td.append(link);
   } else {
