@@ -1,0 +1,190 @@
+"""What each picture of an analysis says, in plain words, and the data it is drawn from.
+
+kg.analysis.plots draws; this module decides the titles, subtitles, legends and source lines
+from the votes analysed, so that a picture of 3 votes and one of 27 read alike and keep the
+same size (titles never list more than MAX_LISTED votes).
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from kg.analysis.alignment import FEW_SHARED, SEED, bloc_name
+from kg.analysis.regions import REGION_OF, REGIONS
+from kg.analysis.votes import ABSTAIN, NO, NON_VOTING, YES, VoteEvent, VoteMatrix
+from kg.model.iris import GENERAL_ASSEMBLY, SECURITY_COUNCIL
+
+MAX_LISTED = 3  # votes named one by one in a title or legend; beyond, a count and a period
+BODY_NAMES = {str(GENERAL_ASSEMBLY): "General Assembly", str(SECURITY_COUNCIL): "Security Council"}
+OPTION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", NON_VOTING: "did not vote"}
+SOURCE = ("Source: roll calls from the UN Digital Library (digitallibrary.un.org) as recorded "
+          "in unkg; {what}. Blocs, positions and agreement computed by unkg's `kg analyze` "
+          "(Louvain communities on Cohen's kappa, seed {seed}).")
+
+
+def long_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def votes_phrase(events: Sequence[VoteEvent]) -> str:
+    """'3 UN votes on 24 February 2025' or '27 UN votes, 2 March 2022 to 24 February 2025'."""
+    first, last = min(e.date for e in events), max(e.date for e in events)
+    count = f"{len(events)} UN vote{'s' if len(events) > 1 else ''}"
+    if first == last:
+        return f"{count} on {long_date(first)}"
+    return f"{count}, {long_date(first)} to {long_date(last)}"
+
+
+def votes_listed(events: Sequence[VoteEvent]) -> str:
+    """The votes by symbol and body when there are few, else by count per body."""
+    if len(events) <= MAX_LISTED:
+        return "; ".join(f"{e.label} ({BODY_NAMES.get(e.body, 'UN')})" for e in events)
+    per_body: dict[str, int] = {}
+    for event in events:
+        body = BODY_NAMES.get(event.body, "other bodies")
+        per_body[body] = per_body.get(body, 0) + 1
+    return ", ".join(f"{count} in the {body}" for body, count in per_body.items())
+
+
+def few_shared_warning(shared: np.ndarray) -> str:
+    """A caution when pairs of states share fewer than FEW_SHARED votes ('' when none do)."""
+    upper = shared[np.triu_indices_from(shared, k=1)]
+    pairs = upper[upper > 0]
+    few = int((pairs < FEW_SHARED).sum())
+    if few == 0:
+        return ""
+    if few == len(pairs):
+        return (f"Caution: every pair of states shares fewer than {FEW_SHARED} votes (at most "
+                f"{int(pairs.max())}); one vote more could change a state's bloc or position.")
+    return (f"Caution: {few} of {len(pairs)} pairs of states share fewer than {FEW_SHARED} "
+            "votes; their agreement rests on too few votes to mean much.")
+
+
+def bloc_legend(matrix: VoteMatrix, blocs: Sequence[Sequence[str]]) -> list[str]:
+    """One line per bloc: its name and size and, when few votes were analysed, how its
+    members voted on each ('A/RES/ES-11/7: yes 11, no 9'), so a reader sees why they are
+    together."""
+    names = dict(zip(matrix.states, matrix.names, strict=True))
+    row = {iso3: i for i, iso3 in enumerate(matrix.states)}
+    lines = []
+    for members in blocs:
+        line = f"{bloc_name(list(members), names)} ({len(members)} states)"
+        if len(matrix.events) <= MAX_LISTED:
+            codes = matrix.codes[[row[m] for m in members]]
+            parts = []
+            for column, event in enumerate(matrix.events):
+                counted = {OPTION_WORDS[c]: int((codes[:, column] == c).sum())
+                           for c in (YES, NO, ABSTAIN)}
+                said = ", ".join(f"{word} {n}" for word, n in
+                                 sorted(counted.items(), key=lambda kv: -kv[1]) if n)
+                if said:
+                    parts.append(f"{event.label} {said}")
+            line += ": " + "; ".join(parts)
+        lines.append(line)
+    return lines
+
+
+def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
+                  points: np.ndarray, agreement: np.ndarray, kappa: np.ndarray,
+                  shared: np.ndarray, roll_calls: Sequence[VoteEvent], out: Path,
+                  seed: int = SEED) -> dict[str, list[Path]]:
+    """The alignment map, the agreement heatmaps and one roll-call chart per vote event in
+    `roll_calls`, as PNG and SVG in `out`; returns the files by picture."""
+    from kg.analysis import plots  # matplotlib: slow to import
+    from kg.analysis.alignment import bloc_of, principal_scores
+
+    events, states = matrix.events, list(matrix.states)
+    number = bloc_of(blocs)
+    legend = bloc_legend(matrix, blocs)
+    what = f"{len(events)} vote{'s' if len(events) > 1 else ''}: {votes_listed(events)}"
+    source = SOURCE.format(what=what, seed=seed)
+    warning = few_shared_warning(shared)
+    first = events[0].label
+    centres, _ = principal_scores(matrix, components=2)
+    centres[:, 0] = np.where(np.isnan(points), 0.0, points)  # x is the signed ideal point
+    voted = ~np.isnan(points)
+    if voted.any():  # non-voters in a row just below the others
+        span = float(np.ptp(centres[voted], axis=0).max()) or 1.0
+        centres[~voted, 1] = centres[voted, 1].min() - 0.15 * span
+    profiles = [tuple(row) for row in matrix.codes.tolist()]
+    files = {}
+    files["network"] = plots.draw_network(
+        graph, number, legend, centres, profiles, plots.Words(
+            f"Who voted with whom: {votes_phrase(events)}",
+            "Each dot is a UN Member State (three-letter ISO code); states that cast exactly "
+            "the same votes sit together. From left to right, states voted more and more like "
+            f"those that voted yes on {first}; up and down only keeps groups apart. Colours "
+            "are voting blocs: states that voted alike more often than chance would have it. "
+            + warning, source),
+        (f"closer to the states that voted no on {first}",
+         f"closer to the states that voted yes on {first}"),
+        out / "alignment-network.png")
+    order = sorted(range(len(states)), key=lambda i: (
+        number.get(states[i], len(blocs) + 1),
+        -points[i] if not math.isnan(points[i]) else math.inf, states[i]))
+    files["heatmap"] = plots.draw_heatmaps(
+        agreement, kappa, order, [number.get(s) for s in states],
+        [line.split(" (")[0] for line in legend], states, plots.Words(
+            f"How often each pair of states voted alike: {votes_phrase(events)}",
+            "Each row and each column is a UN Member State, grouped by voting bloc. Left: the "
+            "share of the votes both states cast (yes, no or abstain) on which they cast the "
+            "same. Right: the same agreement corrected for chance, Cohen's kappa (Cohen 1960; "
+            "for UN votes Häge 2011): two states that both almost always vote yes agree often, "
+            "but not more than chance would have it. " + warning, source),
+        out / "agreement-heatmap.png")
+    for event in roll_calls:
+        files[f"roll-call {event.label}"] = draw_roll_call(matrix, event, out)
+    return files
+
+
+def roll_call_counts(matrix: VoteMatrix, event: VoteEvent) -> tuple[list[str], dict[str,
+                                                                                     list[int]]]:
+    """(regions with at least one member of the voting body, option -> count per region)."""
+    column = matrix.codes[:, matrix.column(event.iri)]
+    options = {"Yes": YES, "No": NO, "Abstain": ABSTAIN, "Did not vote": NON_VOTING}
+    counts: dict[str, list[int]] = {option: [] for option in options}
+    regions = []
+    for region in REGIONS:
+        voters = [i for i, iso3 in enumerate(matrix.states)
+                  if REGION_OF.get(iso3) == region and column[i] >= NON_VOTING]
+        if not voters:
+            continue
+        regions.append(region)
+        for option, code in options.items():
+            counts[option].append(int((column[voters] == code).sum()))
+    return regions, counts
+
+
+def roll_call_slug(event: VoteEvent) -> str:
+    words = "".join(c if c.isalnum() else " " for c in event.label).split()
+    return "roll-call-" + "-".join(words)
+
+
+def draw_roll_call(matrix: VoteMatrix, event: VoteEvent, out: Path) -> list[Path]:
+    from kg.analysis import plots  # matplotlib: slow to import
+
+    regions, counts = roll_call_counts(matrix, event)
+    totals = {option: sum(values) for option, values in counts.items()}
+    column = matrix.codes[:, matrix.column(event.iri)]
+    row = {iso3: i for i, iso3 in enumerate(matrix.states)}
+    said = []
+    for iso3, name in plots.HIGHLIGHTED.items():
+        code = int(column[row[iso3]]) if iso3 in row else -1
+        said.append(f"{name}: {OPTION_WORDS[code]}" if code >= NON_VOTING
+                    else f"{name}: not a member")
+    body = BODY_NAMES.get(event.body, "UN")
+    members = sum(totals.values())
+    return plots.draw_roll_call(regions, counts, plots.Words(
+        f"How the {body} voted on {event.label}",
+        f"{long_date(event.date)}: {totals['Yes']} yes, {totals['No']} no, {totals['Abstain']} "
+        f"abstentions, {totals['Did not vote']} did not vote, of {members} members; by UN M49 "
+        f"region (UN Statistics Division). {' · '.join(said)}.",
+        f"Source: the roll call of {event.label} from the UN Digital Library "
+        "(digitallibrary.un.org) as recorded in unkg; regions: UN M49 "
+        "(unstats.un.org/unsd/methodology/m49). Chart: unkg's `kg analyze`."),
+        out / f"{roll_call_slug(event)}.png")
