@@ -23,7 +23,7 @@ from kg.analysis.alignment import (
     partners,
     voting_blocs,
 )
-from kg.analysis.figures import few_shared_warning
+from kg.analysis.figures import few_shared_warning, votes_listed, votes_phrase
 from kg.analysis.rdf import derived_graph
 from kg.analysis.votes import VoteEvent, VoteMatrix, select_vote_events, vote_matrix
 from kg.project import DEFAULT_STORE
@@ -143,8 +143,8 @@ def analyze_command(store_path: Path, votes: str, start: str | None, end: str | 
         roll_calls = [matrix.events[matrix.column(token)]
                       for token in roll_call_votes.split(",") if token.strip()]
     files, blocs, points = write_analysis(matrix, out, seed=seed, roll_calls=roll_calls)
-    click.echo(f"{len(matrix.states)} states x {len(matrix.events)} vote events "
-               f"({', '.join(e.label for e in matrix.events)}): {len(blocs)} blocs of "
+    click.echo(f"{len(matrix.states)} states x {votes_phrase(matrix.events)} "
+               f"({votes_listed(matrix.events)}): {len(blocs)} blocs of "
                f"{', '.join(str(len(b)) for b in blocs)} states")
     warning = few_shared_warning(agreement_matrix(matrix.codes)[1])
     if warning:

@@ -123,6 +123,8 @@ def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
             + warning, source),
         (f"closer to the states that voted no on {first}",
          f"closer to the states that voted yes on {first}"),
+        "Colour: voting bloc, named after its best-known member" + (
+            ", with how its members voted" if len(events) <= MAX_LISTED else ""),
         out / "alignment-network.png")
     order = sorted(range(len(states)), key=lambda i: (
         number.get(states[i], len(blocs) + 1),

@@ -85,7 +85,7 @@ def profile_layout(states: list[str], profiles: list[tuple[int, ...]],
 
 def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence[str],
                  centres: np.ndarray, profiles: list[tuple[int, ...]], words: Words,
-                 axis_words: tuple[str, str], path: Path) -> list[Path]:
+                 axis_words: tuple[str, str], legend_title: str, path: Path) -> list[Path]:
     """States at their first two principal components (x: ideal point), identical voters packed
     together; colour = bloc (legend: `bloc_labels`, bloc 1 first), label = ISO3, the states of
     HIGHLIGHTED ringed and named; lines join groups of identical voters that cast the same
@@ -148,8 +148,7 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
         handles.append(plt.Line2D([], [], linestyle="", label=f"and {rest} smaller bloc"
                                   f"{'s' if rest > 1 else ''} (colours repeat)"))
     figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.03, 0.175),
-                  fontsize=9, frameon=False, title="Colour: voting bloc, named after its "
-                  "best-known member, with how its members voted", title_fontsize=9,
+                  fontsize=9, frameon=False, title=legend_title, title_fontsize=9,
                   alignment="left")
     keys = [plt.Line2D([], [], marker="o", linestyle="", markersize=10,
                        markerfacecolor="white", markeredgecolor="black", markeredgewidth=2,
