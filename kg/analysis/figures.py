@@ -18,6 +18,7 @@ from kg.analysis.regions import REGION_OF, REGIONS
 from kg.analysis.votes import ABSTAIN, NO, NON_VOTING, YES, VoteEvent, VoteMatrix
 from kg.model.iris import GENERAL_ASSEMBLY, SECURITY_COUNCIL
 
+NO_REGION = "Other"  # a voter that is not one of today's 193 Member States (e.g. the USSR)
 MAX_LISTED = 3  # votes named one by one in a title or legend; beyond, a count and a period
 BODY_NAMES = {str(GENERAL_ASSEMBLY): "General Assembly", str(SECURITY_COUNCIL): "Security Council"}
 OPTION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", NON_VOTING: "did not vote"}
@@ -151,9 +152,9 @@ def roll_call_counts(matrix: VoteMatrix, event: VoteEvent) -> tuple[list[str], d
     options = {"Yes": YES, "No": NO, "Abstain": ABSTAIN, "Did not vote": NON_VOTING}
     counts: dict[str, list[int]] = {option: [] for option in options}
     regions = []
-    for region in REGIONS:
+    for region in (*REGIONS, NO_REGION):
         voters = [i for i, iso3 in enumerate(matrix.states)
-                  if REGION_OF.get(iso3) == region and column[i] >= NON_VOTING]
+                  if REGION_OF.get(iso3, NO_REGION) == region and column[i] >= NON_VOTING]
         if not voters:
             continue
         regions.append(region)

@@ -247,12 +247,13 @@ def draw_roll_call(regions: Sequence[str], counts: dict[str, Sequence[int]], wor
 def _figure(size: tuple[float, float], words: Words) -> plt.Figure:
     """A figure of the fixed `size` with the title, the wrapped subtitle and the source line."""
     figure = plt.figure(figsize=size, dpi=DPI)
-    figure.text(0.03, 0.975, words.title, fontsize=16, fontweight="bold", va="top")
+    figure.text(0.03, 0.975, words.title, fontsize=16, fontweight="bold", va="top",
+                gid="title")
     width = int(SUBTITLE_WIDTH * size[0] / MAP_SIZE[0])
     figure.text(0.03, 0.975 - 0.45 / size[1], textwrap.fill(words.subtitle, width),
-                fontsize=10, va="top", color="#333333", linespacing=1.4)
+                fontsize=10, va="top", color="#333333", linespacing=1.4, gid="subtitle")
     figure.text(0.03, 0.012, textwrap.fill(words.source, int(width * 1.15)), fontsize=8,
-                va="bottom", color="#555555")
+                va="bottom", color="#555555", gid="source")
     return figure
 
 
@@ -260,7 +261,8 @@ def _save(figure: plt.Figure, path: Path) -> list[Path]:
     """`path` with each suffix of FORMATS; a fixed size (no tight bounding box)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+    # SVG text stays text (searchable, editable by a newsroom's designer), not glyph paths.
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "svg.fonttype": "none"}):
         for kind in FORMATS:
             target = path.with_suffix(f".{kind}")
             figure.savefig(target, format=kind, metadata=METADATA[kind])
