@@ -135,7 +135,8 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED,
 def analyze_command(store_path: Path, votes: str, start: str | None, end: str | None,
                     out: Path, rdf_file: Path | None, seed: int,
                     roll_call_votes: str | None = None) -> None:
-    """Voting blocs, partners, camp changes and ideal points, with a network and a heatmap."""
+    """Voting blocs, partners, camp changes, ideal points and agreement (plain and Cohen's
+    kappa), with a map of the blocs, agreement heatmaps and roll-call charts (PNG and SVG)."""
     store = open_store(store_path)
     matrix = vote_matrix(store, select_vote_events(store, votes, start=start, end=end))
     roll_calls = None

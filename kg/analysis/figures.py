@@ -120,8 +120,9 @@ def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
             "Each dot is a UN Member State (three-letter ISO code); states that cast exactly "
             "the same votes sit together. From left to right, states voted more and more like "
             f"those that voted yes on {first}; up and down only keeps groups apart. Colours "
-            "are voting blocs: states that voted alike more often than chance would have it. "
-            + warning, source),
+            "are voting blocs: states that voted alike more often than chance would have it"
+            + ("; with so few votes a bloc is a few vote patterns, listed in the legend. "
+               if len(events) <= MAX_LISTED else ". ") + warning, source),
         (f"closer to the states that voted no on {first}",
          f"closer to the states that voted yes on {first}"),
         "Colour: voting bloc, named after its best-known member" + (

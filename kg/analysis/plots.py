@@ -94,7 +94,7 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
     nodes = sorted(graph)
     position = profile_layout(nodes, profiles, centres)
     figure = _figure(MAP_SIZE, words)
-    axes = figure.add_axes((0.03, 0.21, 0.94, 0.64))
+    axes = figure.add_axes((0.03, 0.21, 0.94, 0.62))
     first_of: dict[tuple[int, ...], str] = {}
     for node, profile in zip(nodes, profiles, strict=True):
         first_of.setdefault(profile, node)
