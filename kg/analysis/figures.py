@@ -123,7 +123,7 @@ def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
             "are voting blocs: states that voted alike more often than chance would have it"
             + ("; with so few votes a bloc is a few vote patterns, listed in the legend. "
                if len(events) <= MAX_LISTED else ". ") + warning, source),
-        (f"closer to the states that voted no on {first}",
+        (f"further from the states that voted yes on {first}",
          f"closer to the states that voted yes on {first}"),
         "Colour: voting bloc, named after its best-known member" + (
             ", with how its members voted" if len(events) <= MAX_LISTED else ""),

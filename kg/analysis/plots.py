@@ -99,12 +99,13 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
     for node, profile in zip(nodes, profiles, strict=True):
         first_of.setdefault(profile, node)
     leaders = sorted(first_of.values())
-    draw_lines = len(leaders) <= 40  # beyond that the lines hide the states
-    if draw_lines:
+    draw_lines = False  # becomes True when a line is drawn; beyond 40 groups lines hide states
+    if len(leaders) <= 40:
         for k, u in enumerate(leaders):
             for v in leaders[k + 1:]:
                 weight = graph.edges[u, v]["weight"] if graph.has_edge(u, v) else 0.0
                 if weight >= 0.5:
+                    draw_lines = True
                     axes.plot(*zip(position[u], position[v], strict=True), color="#999999",
                               linewidth=0.4 + 1.6 * weight, alpha=0.1 + 0.25 * weight,
                               zorder=0)
@@ -133,6 +134,7 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
                             "alpha": 0.7})
     axes.margins(0.04)
+    _limit_stretch(axes, figure)
     axes.set_xticks([])
     axes.set_yticks([])
     for side in ("top", "right", "left"):
@@ -152,14 +154,16 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
                   alignment="left")
     keys = [plt.Line2D([], [], marker="o", linestyle="", markersize=10,
                        markerfacecolor="white", markeredgecolor="black", markeredgewidth=2,
-                       label="the United States, Russia and Ukraine")]
+                       label=_and([HIGHLIGHTED[n] for n in HIGHLIGHTED if n in marked]))
+            ] if marked else []
     if len(bloc_of) < len(nodes):
         keys.append(plt.Line2D([], [], marker="o", linestyle="", markersize=9, color=NO_BLOC,
                                label="took part in no vote (row below)"))
     if draw_lines:
         keys.append(plt.Line2D([], [], color="#999999", linewidth=1.5,
                                label="groups that voted alike at least half the time"))
-    axes.legend(handles=keys, loc="upper right", fontsize=9, framealpha=0.9, edgecolor="none")
+    if keys:  # where it hides the fewest states (matplotlib's "best" is deterministic)
+        axes.legend(handles=keys, loc="best", fontsize=9, framealpha=0.9, edgecolor="none")
     return _save(figure, path)
 
 
@@ -242,6 +246,26 @@ def draw_roll_call(regions: Sequence[str], counts: dict[str, Sequence[int]], wor
     figure.legend(loc="upper left", bbox_to_anchor=(0.12, 0.115), ncols=len(OPTION_COLOURS),
                   fontsize=9, frameon=False)
     return _save(figure, path)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _limit_stretch(axes: plt.Axes, figure: plt.Figure, most: float = 2.0) -> None:
+    """Widen the x or y limits so that one data unit is never more than `most` times longer
+    on one axis than on the other: the packed groups stay round enough to read, while the
+    map still fills a wide frame."""
+    (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+    box = axes.get_position()
+    width, height = box.width * figure.get_figwidth(), box.height * figure.get_figheight()
+    x_scale, y_scale = width / (x1 - x0), height / (y1 - y0)  # inches per data unit
+    if y_scale > most * x_scale:
+        grow = (height / (most * x_scale) - (y1 - y0)) / 2
+        axes.set_ylim(y0 - grow, y1 + grow)
+    elif x_scale > most * y_scale:
+        grow = (width / (most * y_scale) - (x1 - x0)) / 2
+        axes.set_xlim(x0 - grow, x1 + grow)
 
 
 def _figure(size: tuple[float, float], words: Words) -> plt.Figure:
