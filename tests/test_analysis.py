@@ -444,3 +444,19 @@ def test_statement_graph_from_a_store():
     assert edges == [("p", "UKR", "", "2025-02-24", f"{ns}id/source/a"),
                      ("p", "USA", "Criticism", "2025-02-24", f"{ns}id/source/a")]
     assert graph.nodes[f"{ns}id/state/USA"]["label"] == "United States"
+
+
+def test_roll_call_option_chooses_the_chart(store_path: Path, tmp_path: Path):
+    result = CliRunner().invoke(analyze_command, [
+        "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(tmp_path),
+        "--roll-call", "S/RES/2774 (2025)"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("roll-call-*")) == [
+        "roll-call-S-RES-2774-2025.png", "roll-call-S-RES-2774-2025.svg"]
+    result = CliRunner().invoke(analyze_command, [
+        "--store", str(store_path), "--votes", "ga", "--out", str(tmp_path / "ga"),
+        "--roll-call", "S/RES/2774 (2025)"])
+    # kg.cli.main prints a CuratorError as one line and exits 2 (tests/test_curator_errors.py)
+    assert isinstance(result.exception, CuratorError)
+    assert "'S/RES/2774 (2025)' is not among the votes analysed" in str(result.exception)
+    assert not (tmp_path / "ga").exists()  # refused before anything is written
