@@ -50,11 +50,15 @@ def agreement_counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(same, shared): for every pair of rows, the number of columns where both took part and
     chose the same option, and where both took part. Vectorised: two matrix products."""
     # float32 products are exact for counts below 2**24 votes and twice as fast as float64.
-    took_part = (codes > NON_VOTING).astype(np.float32)
     chose = np.concatenate([(codes == option) for option in OPTIONS], axis=1).astype(np.float32)
-    shared = took_part @ took_part.T
     same = chose @ chose.T  # one-hot per (vote, option): a match counts only the same option
-    return same.round().astype(np.int64), shared.round().astype(np.int64)
+    return same.round().astype(np.int64), shared_counts(codes)
+
+
+def shared_counts(codes: np.ndarray) -> np.ndarray:
+    """For every pair of rows, the number of columns where both took part."""
+    took_part = (codes > NON_VOTING).astype(np.float32)
+    return (took_part @ took_part.T).round().astype(np.int64)
 
 
 def agreement_matrix(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

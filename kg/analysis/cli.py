@@ -21,9 +21,10 @@ from kg.analysis.alignment import (
     ideal_points,
     kappa_matrix,
     partners,
+    shared_counts,
     voting_blocs,
 )
-from kg.analysis.figures import few_shared_warning, votes_listed, votes_phrase
+from kg.analysis.figures import MAX_LISTED, few_shared_warning, votes_listed, votes_phrase
 from kg.analysis.rdf import derived_graph
 from kg.analysis.votes import VoteEvent, VoteMatrix, select_vote_events, vote_matrix
 from kg.project import DEFAULT_STORE
@@ -107,7 +108,8 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED,
     _write_csv(files["camps"], camp_rows)
     nx.write_graphml(graph, files["graphml"])
     if roll_calls is None:
-        roll_calls = list(matrix.events if len(matrix.events) <= 3 else matrix.events[-1:])
+        roll_calls = list(matrix.events if len(matrix.events) <= MAX_LISTED
+                          else matrix.events[-1:])
     pictures = draw_pictures(matrix, graph, blocs, points, agreement, kappa, shared,
                              roll_calls, out, seed)
     for picture, written in pictures.items():
@@ -147,7 +149,7 @@ def analyze_command(store_path: Path, votes: str, start: str | None, end: str | 
     click.echo(f"{len(matrix.states)} states x {votes_phrase(matrix.events)} "
                f"({votes_listed(matrix.events)}): {len(blocs)} blocs of "
                f"{', '.join(str(len(b)) for b in blocs)} states")
-    warning = few_shared_warning(agreement_matrix(matrix.codes)[1])
+    warning = few_shared_warning(shared_counts(matrix.codes))
     if warning:
         click.echo(f"warning: {warning} (pairs.csv marks each such pair)", err=True)
     if rdf_file:
