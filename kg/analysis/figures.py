@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from kg.analysis.alignment import FEW_SHARED, SEED, bloc_name
+from kg.analysis.alignment import FEW_SHARED, SEED, bloc_name, bloc_of, principal_scores
 from kg.analysis.regions import REGION_OF, REGIONS
 from kg.analysis.votes import ABSTAIN, NO, NON_VOTING, YES, VoteEvent, VoteMatrix
 from kg.model.iris import GENERAL_ASSEMBLY, SECURITY_COUNCIL
@@ -66,15 +66,21 @@ def few_shared_warning(shared: np.ndarray) -> str:
             "votes; their agreement rests on too few votes to mean much.")
 
 
-def bloc_legend(matrix: VoteMatrix, blocs: Sequence[Sequence[str]]) -> list[str]:
+def bloc_names(matrix: VoteMatrix, blocs: Sequence[Sequence[str]]) -> list[str]:
+    """Each bloc in plain words (kg.analysis.alignment.bloc_name), in the order of `blocs`."""
+    names = dict(zip(matrix.states, matrix.names, strict=True))
+    return [bloc_name(list(members), names) for members in blocs]
+
+
+def bloc_legend(matrix: VoteMatrix, blocs: Sequence[Sequence[str]],
+                names: Sequence[str]) -> list[str]:
     """One line per bloc: its name and size and, when few votes were analysed, how its
     members voted on each ('A/RES/ES-11/7: yes 11, no 9'), so a reader sees why they are
     together."""
-    names = dict(zip(matrix.states, matrix.names, strict=True))
     row = {iso3: i for i, iso3 in enumerate(matrix.states)}
     lines = []
-    for members in blocs:
-        line = f"{bloc_name(list(members), names)} ({len(members)} states)"
+    for members, name in zip(blocs, names, strict=True):
+        line = f"{name} ({len(members)} states)"
         if len(matrix.events) <= MAX_LISTED:
             codes = matrix.codes[[row[m] for m in members]]
             parts = []
@@ -97,11 +103,11 @@ def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
     """The alignment map, the agreement heatmaps and one roll-call chart per vote event in
     `roll_calls`, as PNG and SVG in `out`; returns the files by picture."""
     from kg.analysis import plots  # matplotlib: slow to import
-    from kg.analysis.alignment import bloc_of, principal_scores
 
     events, states = matrix.events, list(matrix.states)
     number = bloc_of(blocs)
-    legend = bloc_legend(matrix, blocs)
+    names = bloc_names(matrix, blocs)
+    legend = bloc_legend(matrix, blocs, names)
     what = f"{len(events)} vote{'s' if len(events) > 1 else ''}: {votes_listed(events)}"
     source = SOURCE.format(what=what, seed=seed)
     warning = few_shared_warning(shared)
@@ -133,7 +139,7 @@ def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
         -points[i] if not math.isnan(points[i]) else math.inf, states[i]))
     files["heatmap"] = plots.draw_heatmaps(
         agreement, kappa, order, [number.get(s) for s in states],
-        [line.split(" (")[0] for line in legend], states, plots.Words(
+        names, states, plots.Words(
             f"How often each pair of states voted alike: {votes_phrase(events)}",
             "Each row and each column is a UN Member State, grouped by voting bloc. Left: the "
             "share of the votes both states cast (yes, no or abstain) on which they cast the "
