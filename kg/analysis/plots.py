@@ -128,8 +128,11 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
         nearest = others[np.argsort(np.hypot(*(others / spread).T))[:8]]
         away = -(nearest / spread).mean(axis=0)
         away = away / np.hypot(*away) if np.hypot(*away) > 0 else np.array([0.0, 1.0])
-        axes.annotate(HIGHLIGHTED[iso3], (x, y), xytext=tuple(24 * away),
-                      textcoords="offset points", ha="center", va="center", fontsize=11,
+        # The text grows away from the neighbours too: anchored on its side nearest the dot.
+        ha = "left" if away[0] > 0.3 else "right" if away[0] < -0.3 else "center"
+        va = "bottom" if away[1] > 0.3 else "top" if away[1] < -0.3 else "center"
+        axes.annotate(HIGHLIGHTED[iso3], (x, y), xytext=tuple(12 * away),
+                      textcoords="offset points", ha=ha, va=va, fontsize=11,
                       fontweight="bold",
                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none",
                             "alpha": 0.7})
