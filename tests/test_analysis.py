@@ -32,7 +32,7 @@ from kg.analysis.alignment import (
     voting_blocs,
 )
 from kg.analysis.cli import analyze_command, write_analysis
-from kg.analysis.figures import few_shared_warning, roll_call_counts
+from kg.analysis.figures import few_shared_warning, roll_call_counts, vote_records
 from kg.analysis.regions import REGION_OF, REGIONS
 from kg.analysis.votes import (
     ABSTAIN,
@@ -215,10 +215,11 @@ def svg_title(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def three_vote_pictures(three_votes: VoteMatrix, tmp_path_factory: pytest.TempPathFactory
-                        ) -> Path:
+def three_vote_pictures(three_votes: VoteMatrix, store_path: Path,
+                        tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pictures-3")
-    write_analysis(three_votes, out)
+    write_analysis(three_votes, out,
+                   records=vote_records(open_store(store_path), three_votes.events))
     return out
 
 
@@ -249,6 +250,7 @@ def test_titles_and_legends_say_what_the_picture_shows(three_vote_pictures: Path
     assert any(t.startswith("United States and ") for t in legend), legend
     assert {"United States", "Russia", "Ukraine"} <= set(network)
     assert any(t.startswith("Source: roll calls from the UN Digital Library") for t in network)
+    assert any("A/RES/ES-11/7 (General Assembly, record 4076672)" in t for t in network)
     assert any("closer to the states that voted yes on A/RES/ES-11/7" in t for t in network)
     heatmap = svg_texts(three_vote_pictures / "agreement-heatmap.svg")
     assert svg_title(three_vote_pictures / "agreement-heatmap.svg") == (
@@ -286,6 +288,10 @@ def test_roll_call_by_region_adds_up_to_the_official_tally(three_votes: VoteMatr
     assert svg_title(three_vote_pictures / "roll-call-S-RES-2774-2025.svg") == (
         "How the Security Council voted on S/RES/2774 (2025)")
     assert any("Ukraine: not a member" in t for t in texts)
+    # The record and outcome from the SC CSV (undl_link) and the curated record.
+    assert any(t.startswith("Adopted on 24 February 2025: 10 yes, 0 no, 5 abstentions")
+               for t in texts)
+    assert any("https://digitallibrary.un.org/record/4077111" in t for t in texts)
 
 
 def test_every_member_state_has_one_m49_region(three_votes: VoteMatrix):

@@ -24,7 +24,14 @@ from kg.analysis.alignment import (
     shared_counts,
     voting_blocs,
 )
-from kg.analysis.figures import MAX_LISTED, few_shared_warning, votes_listed, votes_phrase
+from kg.analysis.figures import (
+    MAX_LISTED,
+    VoteRecord,
+    few_shared_warning,
+    vote_records,
+    votes_listed,
+    votes_phrase,
+)
 from kg.analysis.rdf import derived_graph
 from kg.analysis.votes import VoteEvent, VoteMatrix, select_vote_events, vote_matrix
 from kg.project import DEFAULT_STORE
@@ -42,11 +49,12 @@ def _write_csv(path: Path, rows: list[list[object]]) -> None:
 
 
 def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED,
-                   roll_calls: list[VoteEvent] | None = None
+                   roll_calls: list[VoteEvent] | None = None,
+                   records: dict[str, VoteRecord] | None = None
                    ) -> tuple[dict[str, Path], list[list[str]], list[float]]:
     """Every output file of one analysis, in `out`; returns them by kind, the blocs and the
     ideal points. `roll_calls`: the vote events to chart (default: each vote analysed when
-    there are at most three, else the latest)."""
+    there are at most three, else the latest); `records`: their UN Digital Library records."""
     from kg.analysis.figures import draw_pictures  # matplotlib: slow to import
     out.mkdir(parents=True, exist_ok=True)
     graph = agreement_graph(matrix)
@@ -111,7 +119,7 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED,
         roll_calls = list(matrix.events if len(matrix.events) <= MAX_LISTED
                           else matrix.events[-1:])
     pictures = draw_pictures(matrix, graph, blocs, points, agreement, kappa, shared,
-                             roll_calls, out, seed)
+                             roll_calls, out, seed, records)
     for picture, written in pictures.items():
         for path in written:
             files[f"{picture} {path.suffix[1:]}"] = path
@@ -145,9 +153,13 @@ def analyze_command(store_path: Path, votes: str, start: str | None, end: str | 
     if roll_call_votes:
         roll_calls = [matrix.events[matrix.column(token)]
                       for token in roll_call_votes.split(",") if token.strip()]
-    files, blocs, points = write_analysis(matrix, out, seed=seed, roll_calls=roll_calls)
+    # Records are named where votes are listed one by one: few votes, and the roll calls.
+    listed = matrix.events if len(matrix.events) <= MAX_LISTED else matrix.events[-1:]
+    records = vote_records(store, [*listed, *(roll_calls or [])])
+    files, blocs, points = write_analysis(matrix, out, seed=seed, roll_calls=roll_calls,
+                                          records=records)
     click.echo(f"{len(matrix.states)} states x {votes_phrase(matrix.events)} "
-               f"({votes_listed(matrix.events)}): {len(blocs)} blocs of "
+               f"({votes_listed(matrix.events, records)}): {len(blocs)} blocs of "
                f"{', '.join(str(len(b)) for b in blocs)} states")
     warning = few_shared_warning(shared_counts(matrix.codes))
     if warning:

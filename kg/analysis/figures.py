@@ -6,17 +6,20 @@ same size (titles never list more than MAX_LISTED votes).
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pyoxigraph as ox
 
 from kg.analysis.alignment import FEW_SHARED, SEED, bloc_name, bloc_of, principal_scores
 from kg.analysis.regions import REGION_OF, REGIONS
 from kg.analysis.votes import ABSTAIN, NO, NON_VOTING, YES, VoteEvent, VoteMatrix
 from kg.model.iris import GENERAL_ASSEMBLY, SECURITY_COUNCIL
+from kg.model.namespaces import PREFIXES
 
 NO_REGION = "Other"  # a voter that is not one of today's 193 Member States (e.g. the USSR)
 MAX_LISTED = 3  # votes named one by one in a title or legend; beyond, a count and a period
@@ -25,6 +28,32 @@ OPTION_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", NON_VOTING: "did not v
 SOURCE = ("Source: roll calls from the UN Digital Library (digitallibrary.un.org) as recorded "
           "in unkg; {what}. Blocs, positions and agreement computed by unkg's `kg analyze` "
           "(Louvain communities on Cohen's kappa, seed {seed}).")
+# The UN Digital Library record of each vote's resolution and what became of it, when the
+# graph has them (the curated record does; kg.emit.record).
+_RECORDS = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + """
+SELECT ?event (MIN(STR(?link)) AS ?record) (MIN(?name) AS ?result) WHERE {{
+  VALUES ?event {{ {events} }}
+  OPTIONAL {{ ?event opengov:motion/rdfs:seeAlso ?link .
+             FILTER(STRSTARTS(STR(?link), "https://digitallibrary.un.org/record/")) }}
+  OPTIONAL {{ ?event opengov:result ?outcome .
+             OPTIONAL {{ ?outcome skos:prefLabel|rdfs:label ?label }}
+             BIND(COALESCE(STR(?label), REPLACE(STR(?outcome), "^.*[#/]", "")) AS ?name) }}
+}} GROUP BY ?event
+"""
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    record: str  # the UN Digital Library record's address, or ""
+    result: str  # what became of the motion ("Adopted"), or ""
+
+
+def vote_records(store: ox.Store, events: Sequence[VoteEvent]) -> dict[str, VoteRecord]:
+    """Vote event IRI -> its record and result, for the source lines and roll calls."""
+    values = " ".join(f"<{e.iri}>" for e in events)
+    return {row["event"].value: VoteRecord(row["record"].value if row["record"] else "",
+                                           row["result"].value if row["result"] else "")
+            for row in store.query(_RECORDS.format(events=values))}
 
 
 def long_date(iso: str) -> str:
@@ -41,15 +70,22 @@ def votes_phrase(events: Sequence[VoteEvent]) -> str:
     return f"{count}, {long_date(first)} to {long_date(last)}"
 
 
-def votes_listed(events: Sequence[VoteEvent]) -> str:
-    """The votes by symbol and body when there are few, else by count per body."""
+def votes_listed(events: Sequence[VoteEvent],
+                 records: Mapping[str, VoteRecord] | None = None) -> str:
+    """The votes by symbol, body and record when there are few, else by count per body."""
     if len(events) <= MAX_LISTED:
-        return "; ".join(f"{e.label} ({BODY_NAMES.get(e.body, 'UN')})" for e in events)
+        return "; ".join(f"{e.label} ({BODY_NAMES.get(e.body, 'UN')}{_record(e, records)})"
+                         for e in events)
     per_body: dict[str, int] = {}
     for event in events:
         body = BODY_NAMES.get(event.body, "other bodies")
         per_body[body] = per_body.get(body, 0) + 1
     return ", ".join(f"{count} in the {body}" for body, count in per_body.items())
+
+
+def _record(event: VoteEvent, records: Mapping[str, VoteRecord] | None) -> str:
+    found = (records or {}).get(event.iri)
+    return f", record {found.record.rsplit('/', 1)[-1]}" if found and found.record else ""
 
 
 def few_shared_warning(shared: np.ndarray) -> str:
@@ -99,16 +135,19 @@ def bloc_legend(matrix: VoteMatrix, blocs: Sequence[Sequence[str]],
 def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
                   points: np.ndarray, agreement: np.ndarray, kappa: np.ndarray,
                   shared: np.ndarray, roll_calls: Sequence[VoteEvent], out: Path,
-                  seed: int = SEED) -> dict[str, list[Path]]:
+                  seed: int = SEED, records: Mapping[str, VoteRecord] | None = None
+                  ) -> dict[str, list[Path]]:
     """The alignment map, the agreement heatmaps and one roll-call chart per vote event in
-    `roll_calls`, as PNG and SVG in `out`; returns the files by picture."""
+    `roll_calls`, as PNG and SVG in `out`; returns the files by picture. `records`: the
+    vote events' UN Digital Library records, named in the source lines."""
     from kg.analysis import plots  # matplotlib: slow to import
 
     events, states = matrix.events, list(matrix.states)
     number = bloc_of(blocs)
     names = bloc_names(matrix, blocs)
     legend = bloc_legend(matrix, blocs, names)
-    what = f"{len(events)} vote{'s' if len(events) > 1 else ''}: {votes_listed(events)}"
+    what = (f"{len(events)} vote{'s' if len(events) > 1 else ''}: "
+            f"{votes_listed(events, records)}")
     source = SOURCE.format(what=what, seed=seed)
     warning = few_shared_warning(shared)
     first = events[0].label
@@ -148,7 +187,8 @@ def draw_pictures(matrix: VoteMatrix, graph: nx.Graph, blocs: list[list[str]],
             "but not more than chance would have it. " + warning, source),
         out / "agreement-heatmap.png")
     for event in roll_calls:
-        files[f"roll-call {event.label}"] = draw_roll_call(matrix, event, out)
+        files[f"roll-call {event.label}"] = draw_roll_call(
+            matrix, event, out, (records or {}).get(event.iri, VoteRecord("", "")))
     return files
 
 
@@ -175,7 +215,8 @@ def roll_call_slug(event: VoteEvent) -> str:
     return "roll-call-" + "-".join(words)
 
 
-def draw_roll_call(matrix: VoteMatrix, event: VoteEvent, out: Path) -> list[Path]:
+def draw_roll_call(matrix: VoteMatrix, event: VoteEvent, out: Path,
+                   record: VoteRecord) -> list[Path]:
     from kg.analysis import plots  # matplotlib: slow to import
 
     regions, counts = roll_call_counts(matrix, event)
@@ -189,12 +230,13 @@ def draw_roll_call(matrix: VoteMatrix, event: VoteEvent, out: Path) -> list[Path
                     else f"{name}: not a member")
     body = BODY_NAMES.get(event.body, "UN")
     members = sum(totals.values())
+    result = f"{record.result[:1].upper()}{record.result[1:]} on " if record.result else ""
     return plots.draw_roll_call(regions, counts, plots.Words(
         f"How the {body} voted on {event.label}",
-        f"{long_date(event.date)}: {totals['Yes']} yes, {totals['No']} no, {totals['Abstain']} "
-        f"abstentions, {totals['Did not vote']} did not vote, of {members} members; by UN M49 "
-        f"region (UN Statistics Division). {' · '.join(said)}.",
+        f"{result}{long_date(event.date)}: {totals['Yes']} yes, {totals['No']} no, "
+        f"{totals['Abstain']} abstentions, {totals['Did not vote']} did not vote, of {members} "
+        f"members; by UN M49 region (UN Statistics Division). {' · '.join(said)}.",
         f"Source: the roll call of {event.label} from the UN Digital Library "
-        "(digitallibrary.un.org) as recorded in unkg; regions: UN M49 "
+        f"({record.record or 'digitallibrary.un.org'}) as recorded in unkg; regions: UN M49 "
         "(unstats.un.org/unsd/methodology/m49). Chart: unkg's `kg analyze`."),
         out / f"{roll_call_slug(event)}.png")
