@@ -94,7 +94,7 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
     nodes = sorted(graph)
     position = profile_layout(nodes, profiles, centres)
     figure = _figure(MAP_SIZE, words)
-    axes = figure.add_axes((0.03, 0.21, 0.94, 0.62))
+    axes = figure.add_axes((0.03, 0.235, 0.94, 0.595))
     first_of: dict[tuple[int, ...], str] = {}
     for node, profile in zip(nodes, profiles, strict=True):
         first_of.setdefault(profile, node)
@@ -142,8 +142,11 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
     axes.set_yticks([])
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.set_xlabel(f"\u2190 {axis_words[0]}" + " " * 12 + f"{axis_words[1]} \u2192",
-                    fontsize=10)
+    # Two texts at the two ends, not one padded with spaces (an SVG viewer collapses spaces).
+    axes.text(0.0, -0.015, f"\u2190 {axis_words[0]}", transform=axes.transAxes, ha="left",
+              va="top", fontsize=10)
+    axes.text(1.0, -0.015, f"{axis_words[1]} \u2192", transform=axes.transAxes, ha="right",
+              va="top", fontsize=10)
     shown = bloc_labels[:MAX_BLOCS_NAMED]
     handles = [plt.Line2D([], [], marker="o", linestyle="", markersize=9,
                           color=bloc_colour(number), label=label)
@@ -152,7 +155,7 @@ def draw_network(graph: nx.Graph, bloc_of: dict[str, int], bloc_labels: Sequence
         rest = len(bloc_labels) - len(shown)
         handles.append(plt.Line2D([], [], linestyle="", label=f"and {rest} smaller bloc"
                                   f"{'s' if rest > 1 else ''} (colours repeat)"))
-    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.03, 0.175),
+    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.03, 0.2),
                   fontsize=9, frameon=False, title=legend_title, title_fontsize=9,
                   alignment="left")
     keys = [plt.Line2D([], [], marker="o", linestyle="", markersize=10,
