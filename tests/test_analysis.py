@@ -4,7 +4,13 @@ Domain facts come from the official record, sources/official-record/*.csv (row n
 counted with the header as row 1).
 """
 
+import csv
 import math
+import re
+import struct
+import subprocess
+import sys
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +23,17 @@ from kg.analysis.alignment import (
     agreement_graph,
     agreement_matrix,
     benchmark_agreement,
+    bloc_name,
     bloc_of,
     camp_changes,
     ideal_points,
+    kappa_matrix,
     partners,
     voting_blocs,
 )
-from kg.analysis.cli import analyze_command
+from kg.analysis.cli import analyze_command, write_analysis
+from kg.analysis.figures import few_shared_warning, roll_call_counts, vote_records
+from kg.analysis.regions import REGION_OF, REGIONS
 from kg.analysis.votes import (
     ABSTAIN,
     NO,
@@ -145,17 +155,25 @@ def test_body_selection(store_path: Path):
 
 
 def test_cli_writes_identical_files_twice(store_path: Path, tmp_path: Path):
+    # Two separate processes: matplotlib salts the SVG's ids per process unless told not to.
     outputs = []
     for run in ("a", "b"):
         out = tmp_path / run
-        result = CliRunner().invoke(analyze_command, [
-            "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(out),
-            "--rdf", str(out / "blocs.ttl")])
-        assert result.exit_code == 0, result.output
+        result = subprocess.run(
+            [sys.executable, "-c", "from kg.cli import main; main()", "analyze",
+             "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(out),
+             "--rdf", str(out / "blocs.ttl")], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
-    assert {"agreement.csv", "blocs.csv", "alignment.graphml", "alignment-network.png",
-            "agreement-heatmap.png", "camp-changes.csv", "blocs.ttl"} <= set(outputs[0])
+    pictures = ("alignment-network", "agreement-heatmap", "roll-call-A-RES-ES-11-7",
+                "roll-call-A-RES-ES-11-8", "roll-call-S-RES-2774-2025")
+    assert {"agreement.csv", "kappa.csv", "pairs.csv", "blocs.csv", "alignment.graphml",
+            "camp-changes.csv", "blocs.ttl", *(f"{p}.{kind}" for p in pictures
+                                               for kind in ("png", "svg"))} <= set(outputs[0])
+    for name, data in outputs[0].items():
+        if name.endswith(".svg"):  # no date, no matplotlib version
+            assert b"<dc:date>" not in data and b"Matplotlib v" not in data, name
     derived = Graph().parse(data=outputs[0]["blocs.ttl"].decode(), format="turtle")
     blocs = set(derived.subjects(predicate=None, object=UNKG.DerivedBloc))
     assert len(blocs) >= 2
@@ -175,6 +193,188 @@ def test_statement_graph_of_the_shipped_statements(store_path: Path):
     assert (edge["stance"], edge["date"]) == ("Praise", "2025-02-25")
     assert edge["source"] == "https://w3id.org/unkg/id/source/moscow-times-2025-02-25"
     assert graph.nodes[peskov]["label"] == "Dmitry Peskov"
+
+
+# ---------------------------------------------------------------- the pictures
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from the PNG's IHDR chunk (PNG specification, section 11.2.2)."""
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def svg_texts(path: Path) -> list[str]:
+    """The text elements of an SVG written with svg.fonttype none (text kept as text)."""
+    return [unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text())]
+
+
+def svg_title(path: Path) -> str:
+    """The text of the element the pictures mark as their title (gid "title")."""
+    found = re.search(r'<g id="title">\s*<text[^>]*>([^<]*)</text>', path.read_text())
+    assert found, f"{path.name} has no title"
+    return unescape(found.group(1))
+
+
+@pytest.fixture(scope="module")
+def three_vote_pictures(three_votes: VoteMatrix, store_path: Path,
+                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pictures-3")
+    write_analysis(three_votes, out,
+                   records=vote_records(open_store(store_path), three_votes.events))
+    return out
+
+
+@pytest.fixture(scope="module")
+def history_pictures(three_votes: VoteMatrix, tmp_path_factory: pytest.TempPathFactory
+                     ) -> tuple[Path, VoteMatrix]:
+    """30 invented General Assembly votes over the shipped 193 states (fixed seed): the size
+    of a voting history, for the pictures' size and titles."""
+    rng = np.random.default_rng(1945)
+    codes = rng.choice([NON_VOTING, YES, YES, YES, NO, ABSTAIN], size=(193, 30)).astype(np.int8)
+    events = tuple(VoteEvent(f"https://example.org/vote-event/r{j}", f"A/RES/HIST/{j}",
+                             "https://w3id.org/unkg/id/org/un-general-assembly",
+                             f"2024-{1 + j // 28:02d}-{1 + j % 28:02d}") for j in range(30))
+    matrix = VoteMatrix(three_votes.states, three_votes.names, events, codes)
+    out = tmp_path_factory.mktemp("pictures-30")
+    write_analysis(matrix, out)
+    return out, matrix
+
+
+def test_titles_and_legends_say_what_the_picture_shows(three_vote_pictures: Path):
+    network = svg_texts(three_vote_pictures / "alignment-network.svg")
+    assert svg_title(three_vote_pictures / "alignment-network.svg") == (
+        "Who voted with whom: 3 UN votes on 24 February 2025")
+    assert not [t for t in network if re.search(r"\bbloc \d|Louvain \(seed", t)]
+    # The blocs are named after a member; the issue's three states are named on the map.
+    legend = [t for t in network if "(" in t and "states)" in t]
+    assert any(t.startswith("Russia and 7 others (8 states)") for t in legend), legend
+    assert any(t.startswith("United States and ") for t in legend), legend
+    assert {"United States", "Russia", "Ukraine"} <= set(network)
+    assert any(t.startswith("Source: roll calls from the UN Digital Library") for t in network)
+    assert any("A/RES/ES-11/7 (General Assembly, record 4076672)" in t for t in network)
+    assert any("closer to the states that voted yes on A/RES/ES-11/7" in t for t in network)
+    heatmap = svg_texts(three_vote_pictures / "agreement-heatmap.svg")
+    assert svg_title(three_vote_pictures / "agreement-heatmap.svg") == (
+        "How often each pair of states voted alike: 3 UN votes on 24 February 2025")
+    assert any("Cohen's kappa" in t for t in heatmap)
+    assert any("no vote in common" in t for t in heatmap)
+
+
+def test_pictures_keep_their_size_at_3_and_at_30_votes(
+        three_vote_pictures: Path, history_pictures: tuple[Path, VoteMatrix]):
+    history, matrix = history_pictures
+    for name in ("alignment-network.png", "agreement-heatmap.png"):
+        assert png_size(three_vote_pictures / name) == png_size(history / name), name
+    assert png_size(three_vote_pictures / "roll-call-A-RES-ES-11-7.png") == png_size(
+        history / "roll-call-A-RES-HIST-29.png")  # more than 3 votes: the latest only
+    assert not list(history.glob("roll-call-A-RES-HIST-28.*"))
+    title = svg_title(history / "alignment-network.svg")
+    assert title == "Who voted with whom: 30 UN votes, 1 January 2024 to 2 February 2024"
+    assert not any(e.label in t for e in matrix.events[1:] for t in svg_texts(
+        history / "agreement-heatmap.svg"))  # no list of symbols anywhere
+
+
+def test_roll_call_by_region_adds_up_to_the_official_tally(three_votes: VoteMatrix,
+                                                           three_vote_pictures: Path):
+    # GA CSV, A/RES/ES-11/7: total_yes 93, total_no 18, total_abstentions 65,
+    # total_non_voting 17, total_ms 193 (every row). SC CSV: 10 yes, 0 no, 5 abstentions.
+    regions, counts = roll_call_counts(three_votes, three_votes.events[0])
+    assert regions == list(REGIONS)
+    assert [sum(counts[o]) for o in ("Yes", "No", "Abstain", "Did not vote")] == [93, 18, 65, 17]
+    # M49 Europe, GA CSV: 43 states, all voting; no: Belarus, Hungary, Russia; abstain:
+    # North Macedonia; the other 39 yes.
+    europe = regions.index("Europe")
+    assert [counts[o][europe] for o in ("Yes", "No", "Abstain", "Did not vote")] == [39, 3, 1, 0]
+    regions, counts = roll_call_counts(three_votes, three_votes.events[2])
+    assert [sum(counts[o]) for o in ("Yes", "No", "Abstain")] == [10, 0, 5]
+    assert "Oceania" not in regions  # no Council member from Oceania in 2025
+    texts = svg_texts(three_vote_pictures / "roll-call-S-RES-2774-2025.svg")
+    assert svg_title(three_vote_pictures / "roll-call-S-RES-2774-2025.svg") == (
+        "How the Security Council voted on S/RES/2774 (2025)")
+    assert any("Ukraine: not a member" in t for t in texts)
+    # The record and outcome from the SC CSV (undl_link) and the curated record.
+    assert any(t.startswith("Adopted on 24 February 2025: 10 yes, 0 no, 5 abstentions")
+               for t in texts)
+    assert any("https://digitallibrary.un.org/record/4077111" in t for t in texts)
+
+
+def test_every_member_state_has_one_m49_region(three_votes: VoteMatrix):
+    assert sum(len(codes) for codes in REGIONS.values()) == len(REGION_OF) == 193
+    assert set(three_votes.states) == set(REGION_OF)
+    assert (REGION_OF["RUS"], REGION_OF["CYP"], REGION_OF["TUR"]) == ("Europe", "Asia", "Asia")
+
+
+def test_blocs_are_named_after_their_best_known_member():
+    names = {"MHL": "Marshall Islands", "PLW": "Palau", "FJI": "Fiji"}
+    assert bloc_name(["BLR", "PRK", "RUS"], names) == "Russia and 2 others"
+    assert bloc_name(["CHN", "RUS"], names) == "Russia and 1 other"  # the P5 order
+    assert bloc_name(["MHL"], names) == "Marshall Islands"
+    assert bloc_name(["PLW", "FJI"], names) == "Fiji and 1 other"  # no one listed: first name
+    eu14 = ["AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
+            "HUN", "IRL"]
+    assert bloc_name([*eu14, "USA", "JPN"], names) == "14 EU members and 2 others"
+    assert bloc_name(eu14[:13] + ["USA"], names) == "United States and 13 others"  # 13 < 27/2
+
+
+def test_blocs_of_the_three_votes_follow_the_votes(three_votes: VoteMatrix):
+    # The issue found China, India and Brazil in the United States' bloc and the Marshall
+    # Islands with Europe. GA CSV: China, India and Brazil abstained on both resolutions (rows
+    # 34/227, 79/272, 25/218), the United States voted no, then abstained (184/377); the
+    # Marshall Islands voted no, then yes (114/307), where Germany voted yes twice (46/239).
+    # With kappa weights they part.
+    bloc = bloc_of(voting_blocs(agreement_graph(three_votes)))
+    assert not {bloc["CHN"], bloc["IND"], bloc["BRA"]} & {bloc["USA"]}
+    assert bloc["MHL"] != bloc["DEU"]
+    # Ukraine stays with the United States: both abstained on A/RES/ES-11/8 (GA rows 377 and
+    # 375), as did every member of that bloc who took part.
+    column = three_votes.column("A/RES/ES-11/8")
+    members = [i for i, s in enumerate(three_votes.states) if bloc.get(s) == bloc["USA"]]
+    assert bloc["UKR"] == bloc["USA"]
+    assert {int(three_votes.codes[i, column]) for i in members} == {ABSTAIN}
+
+
+def test_kappa_by_hand():
+    # A: yes yes no abstain; B: yes no no abstain. Observed agreement 3/4. A's shares: yes 1/2,
+    # no 1/4, abstain 1/4; B's: yes 1/4, no 1/2, abstain 1/4. Expected by chance:
+    # 1/2*1/4 + 1/4*1/2 + 1/4*1/4 = 5/16. Kappa = (12/16 - 5/16) / (1 - 5/16) = 7/11.
+    # C voted yes four times and D too: kappa undefined (expected = observed = 1).
+    # E did not vote on v3: with A it shares v0-v2 only, yes yes no against yes yes no: A's
+    # shares yes 2/3, no 1/3, E's alike: expected 4/9 + 1/9 = 5/9, observed 1: kappa 1.
+    matrix = small_matrix([[YES, YES, NO, ABSTAIN], [YES, NO, NO, ABSTAIN],
+                           [YES, YES, YES, YES], [YES, YES, YES, YES],
+                           [YES, YES, NO, NON_VOTING]])
+    kappa = kappa_matrix(matrix.codes)
+    assert kappa[0, 1] == kappa[1, 0] == pytest.approx(7 / 11)
+    assert math.isnan(kappa[2, 3])
+    assert kappa[0, 4] == pytest.approx(1.0)
+    # A and C: observed 2/4; A's shares as above, C's yes 1: expected 1/2; kappa 0.
+    assert kappa[0, 2] == pytest.approx(0.0)
+    graph = agreement_graph(matrix)
+    assert graph.edges["C", "D"]["bloc_weight"] == 1.0 and "kappa" not in graph.edges["C", "D"]
+    assert graph.edges["A", "B"]["kappa"] == pytest.approx(7 / 11)
+
+
+def test_pairs_sharing_fewer_than_five_votes_are_flagged(tmp_path: Path):
+    # A and B take part in all six votes; C only in the first two: A-C and B-C share 2.
+    matrix = small_matrix([[YES] * 6, [YES, NO, YES, NO, YES, NO],
+                           [YES, NO] + [NON_VOTING] * 4])
+    _, shared = agreement_matrix(matrix.codes)
+    assert few_shared_warning(shared) == ("Caution: 2 of 3 pairs of states share fewer than 5 "
+                                          "votes; their agreement rests on too few votes to "
+                                          "mean much.")
+    files, _, _ = write_analysis(matrix, tmp_path)
+    with files["pairs"].open(encoding="utf-8") as handle:
+        warnings = {(r["iso3_a"], r["iso3_b"]): r["warning"] for r in csv.DictReader(handle)}
+    assert warnings == {("A", "B"): "", ("A", "C"): "fewer than 5 shared votes",
+                        ("B", "C"): "fewer than 5 shared votes"}
+    assert any("share fewer than 5" in t for t in svg_texts(tmp_path / "alignment-network.svg"))
+
+
+def test_cli_warns_when_pairs_share_fewer_than_five_votes(store_path: Path, tmp_path: Path):
+    result = CliRunner().invoke(analyze_command, [
+        "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert ("warning: Caution: every pair of states shares fewer than 5 votes (at most 3)"
+            in result.output)
 
 
 # ---------------------------------------------------------------- hand-computed inputs
@@ -254,3 +454,19 @@ def test_statement_graph_from_a_store():
     assert edges == [("p", "UKR", "", "2025-02-24", f"{ns}id/source/a"),
                      ("p", "USA", "Criticism", "2025-02-24", f"{ns}id/source/a")]
     assert graph.nodes[f"{ns}id/state/USA"]["label"] == "United States"
+
+
+def test_roll_call_option_chooses_the_chart(store_path: Path, tmp_path: Path):
+    result = CliRunner().invoke(analyze_command, [
+        "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(tmp_path),
+        "--roll-call", "S/RES/2774 (2025)"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("roll-call-*")) == [
+        "roll-call-S-RES-2774-2025.png", "roll-call-S-RES-2774-2025.svg"]
+    result = CliRunner().invoke(analyze_command, [
+        "--store", str(store_path), "--votes", "ga", "--out", str(tmp_path / "ga"),
+        "--roll-call", "S/RES/2774 (2025)"])
+    # kg.cli.main prints a CuratorError as one line and exits 2 (tests/test_curator_errors.py)
+    assert isinstance(result.exception, CuratorError)
+    assert "'S/RES/2774 (2025)' is not among the votes analysed" in str(result.exception)
+    assert not (tmp_path / "ga").exists()  # refused before anything is written

@@ -11,23 +11,31 @@ import networkx as nx
 import numpy as np
 
 from kg.analysis.alignment import (
+    FEW_SHARED,
     SEED,
     agreement_graph,
     agreement_matrix,
+    bloc_name,
     bloc_of,
     camp_changes,
     ideal_points,
+    kappa_matrix,
     partners,
-    principal_scores,
+    shared_counts,
     voting_blocs,
 )
+from kg.analysis.figures import (
+    MAX_LISTED,
+    VoteRecord,
+    few_shared_warning,
+    vote_records,
+    votes_listed,
+    votes_phrase,
+)
 from kg.analysis.rdf import derived_graph
-from kg.analysis.votes import VoteMatrix, select_vote_events, vote_matrix
+from kg.analysis.votes import VoteEvent, VoteMatrix, select_vote_events, vote_matrix
 from kg.project import DEFAULT_STORE
 from kg.store.embedded import open_store
-
-NETWORK_PNG = "alignment-network.png"
-HEATMAP_PNG = "agreement-heatmap.png"
 
 
 def _number(value: float) -> str:
@@ -40,17 +48,21 @@ def _write_csv(path: Path, rows: list[list[object]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
+def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED,
+                   roll_calls: list[VoteEvent] | None = None,
+                   records: dict[str, VoteRecord] | None = None
                    ) -> tuple[dict[str, Path], list[list[str]], list[float]]:
     """Every output file of one analysis, in `out`; returns them by kind, the blocs and the
-    ideal points."""
-    from kg.analysis.plots import draw_heatmap, draw_network  # matplotlib: slow to import
+    ideal points. `roll_calls`: the vote events to chart (default: each vote analysed when
+    there are at most three, else the latest); `records`: their UN Digital Library records."""
+    from kg.analysis.figures import draw_pictures  # matplotlib: slow to import
     out.mkdir(parents=True, exist_ok=True)
     graph = agreement_graph(matrix)
     blocs = voting_blocs(graph, seed=seed)
     bloc_number = bloc_of(blocs)
     points = ideal_points(matrix)
     agreement, shared = agreement_matrix(matrix.codes)
+    kappa = kappa_matrix(matrix.codes)
     for iso3, point in zip(matrix.states, points, strict=True):
         if iso3 in bloc_number:  # states that took part in no vote get neither (GraphML: absent)
             graph.nodes[iso3]["bloc"] = bloc_number[iso3]
@@ -58,23 +70,39 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
     files = {
         "agreement": out / "agreement.csv",
         "shared": out / "shared-votes.csv",
+        "kappa": out / "kappa.csv",
+        "pairs": out / "pairs.csv",
         "blocs": out / "blocs.csv",
         "camps": out / "camp-changes.csv",
         "graphml": out / "alignment.graphml",
-        "network": out / NETWORK_PNG,
-        "heatmap": out / HEATMAP_PNG,
     }
     states = list(matrix.states)
     _write_csv(files["agreement"], [["iso3", *states]] + [
         [iso3, *(_number(v) for v in row)] for iso3, row in zip(states, agreement, strict=True)])
     _write_csv(files["shared"], [["iso3", *states]] + [
         [iso3, *row.tolist()] for iso3, row in zip(states, shared, strict=True)])
-    bloc_rows: list[list[object]] = [["iso3", "name", "bloc", "ideal_point", "votes_taken_part",
+    _write_csv(files["kappa"], [["iso3", *states]] + [
+        [iso3, *(_number(v) for v in row)] for iso3, row in zip(states, kappa, strict=True)])
+    pair_rows: list[list[object]] = [["iso3_a", "iso3_b", "shared_votes", "votes_alike",
+                                      "agreement", "kappa", "warning"]]
+    for i, j in zip(*np.triu_indices(len(states), k=1), strict=True):
+        if shared[i, j]:
+            pair_rows.append([states[i], states[j], int(shared[i, j]),
+                              int(round(agreement[i, j] * shared[i, j])),
+                              _number(agreement[i, j]), _number(kappa[i, j]),
+                              f"fewer than {FEW_SHARED} shared votes"
+                              if shared[i, j] < FEW_SHARED else ""])
+    _write_csv(files["pairs"], pair_rows)
+    names = dict(zip(matrix.states, matrix.names, strict=True))
+    bloc_rows: list[list[object]] = [["iso3", "name", "bloc", "bloc_name", "ideal_point",
+                                      "votes_taken_part",
                                       "closest", "closest_agreement", "furthest",
                                       "furthest_agreement"]]
     for i, iso3 in enumerate(states):
         found = partners(graph, iso3)
-        bloc_rows.append([iso3, matrix.names[i], bloc_number.get(iso3, ""), _number(points[i]),
+        bloc = bloc_number.get(iso3)
+        bloc_rows.append([iso3, matrix.names[i], bloc or "",
+                          bloc_name(blocs[bloc - 1], names) if bloc else "", _number(points[i]),
                           int(matrix.took_part[i].sum()),
                           " ".join(found.closest) if found else "",
                           _number(found.closest_agreement) if found else "",
@@ -87,19 +115,14 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
                       for change in camp_changes(matrix, first.iri, second.iri)]
     _write_csv(files["camps"], camp_rows)
     nx.write_graphml(graph, files["graphml"])
-    votes = ", ".join(e.label for e in matrix.events)
-    centres, _ = principal_scores(matrix, components=2)
-    centres[:, 0] = np.where(np.isnan(points), 0.0, points)  # x is the signed ideal point
-    centres[np.isnan(points), 1] = centres[:, 1].min() - 1.0  # non-voters in a row below
-    profiles = [tuple(row) for row in matrix.codes.tolist()]
-    draw_network(graph, bloc_number, centres, profiles,
-                 f"Voting alignment on {votes}: blocs by Louvain (seed {seed}); states that "
-                 "voted identically are packed together", files["network"])
-    order = sorted(range(len(states)), key=lambda i: (
-        bloc_number.get(states[i], len(blocs) + 1),
-        -points[i] if not math.isnan(points[i]) else math.inf, states[i]))
-    draw_heatmap(agreement, order, states, [bloc_number.get(s) for s in states],
-                 f"Agreement on {votes}, ordered by bloc and ideal point", files["heatmap"])
+    if roll_calls is None:
+        roll_calls = list(matrix.events if len(matrix.events) <= MAX_LISTED
+                          else matrix.events[-1:])
+    pictures = draw_pictures(matrix, graph, blocs, points, agreement, kappa, shared,
+                             roll_calls, out, seed, records)
+    for picture, written in pictures.items():
+        for path in written:
+            files[f"{picture} {path.suffix[1:]}"] = path
     return files, blocs, points.tolist()
 
 
@@ -118,20 +141,36 @@ def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED
 @click.option("--rdf", "rdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the blocs and ideal points as derived RDF (Turtle) here.")
 @click.option("--seed", type=int, default=SEED, show_default=True, help="Louvain seed.")
+@click.option("--roll-call", "roll_call_votes", metavar="VOTES",
+              help="Vote events to chart the roll call of, by symbol separated by commas "
+                   "(default: each vote analysed when there are at most three, else the latest).")
 def analyze_command(store_path: Path, votes: str, start: str | None, end: str | None,
-                    subject: str | None, out: Path, rdf_file: Path | None, seed: int) -> None:
-    """Voting blocs, partners, camp changes and ideal points, with a network and a heatmap."""
+                    subject: str | None, out: Path, rdf_file: Path | None, seed: int,
+                    roll_call_votes: str | None = None) -> None:
+    """Voting blocs, partners, camp changes, ideal points and agreement (plain and Cohen's
+    kappa), with a map of the blocs, agreement heatmaps and roll-call charts (PNG and SVG)."""
     store = open_store(store_path)
     matrix = vote_matrix(store, select_vote_events(store, votes, start=start, end=end,
                                                    subject=subject))
-    files, blocs, points = write_analysis(matrix, out, seed=seed)
-    click.echo(f"{len(matrix.states)} states x {len(matrix.events)} vote events "
-               f"({', '.join(e.label for e in matrix.events)}): {len(blocs)} blocs of "
+    roll_calls = None
+    if roll_call_votes:
+        roll_calls = [matrix.events[matrix.column(token)]
+                      for token in roll_call_votes.split(",") if token.strip()]
+    # Records are named where votes are listed one by one: few votes, and the roll calls.
+    listed = matrix.events if len(matrix.events) <= MAX_LISTED else matrix.events[-1:]
+    records = vote_records(store, [*listed, *(roll_calls or [])])
+    files, blocs, points = write_analysis(matrix, out, seed=seed, roll_calls=roll_calls,
+                                          records=records)
+    click.echo(f"{len(matrix.states)} states x {votes_phrase(matrix.events)} "
+               f"({votes_listed(matrix.events, records)}): {len(blocs)} blocs of "
                f"{', '.join(str(len(b)) for b in blocs)} states")
+    warning = few_shared_warning(shared_counts(matrix.codes))
+    if warning:
+        click.echo(f"warning: {warning} (pairs.csv marks each such pair)", err=True)
     if rdf_file:
         rdf_file.parent.mkdir(parents=True, exist_ok=True)
         graph = derived_graph(matrix, blocs, points, seed)
         rdf_file.write_text(graph.serialize(format="turtle"), encoding="utf-8")
         files["rdf"] = rdf_file
     for kind, path in files.items():
-        click.echo(f"  {kind:9s} {path}")
+        click.echo(f"  {kind:26s} {path}")
