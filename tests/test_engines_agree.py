@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from kg.model.ontology import load_ontology
 from kg.validate.compiled import validate_graph
-from kg.validate.report import ValidationReport, shapes_graph, validate
+from kg.validate.report import ValidationReport, _short, shapes_graph, validate
 from tests.shape_cases import GOOD
 
 EXAMPLES = 1_000
@@ -102,6 +102,28 @@ def results(report: ValidationReport) -> set[tuple]:
     return {(r.focus, r.path, r.value, r.shape, r.component, r.severity) for r in report.results}
 
 
+def incomparable(graph: Graph) -> set[str]:
+    """The focus nodes (short forms) where a sh:lessThan compares an IRI or blank node.
+
+    SHACL (4.5.3) reports a pair that cannot be compared with SPARQL's <, and so does the
+    compiled engine; pyshacl compares two IRIs by their text and reports nothing. There the
+    engines may differ, and only the compiled engine's results are checked, below."""
+    shapes = shapes_graph()
+    found = set()
+    for shape, other in shapes.subject_objects(SH.lessThan):
+        path = shapes.value(shape, SH.path)
+        for focus in set(graph.subjects(path, None)) & set(graph.subjects(other, None)):
+            values = [*graph.objects(focus, path), *graph.objects(focus, other)]
+            if any(not isinstance(v, Literal) for v in values):
+                found.add(_short(focus))
+    return found
+
+
+def _apart(found: set[tuple], focus_nodes: set[str]) -> set[tuple]:
+    return {r for r in found if not (r[4] == "sh:LessThanConstraintComponent"
+                                     and r[0] in focus_nodes)}
+
+
 @pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -109,8 +131,25 @@ def results(report: ValidationReport) -> set[tuple]:
 def test_compiled_engine_gives_pyshacls_results(graph: Graph) -> None:
     reference = validate(graph, ONTOLOGY)
     compiled = validate_graph(graph, ONTOLOGY)
-    assert results(compiled) == results(reference), graph.serialize(format="turtle")
-    assert (compiled.conforms, compiled.passes) == (reference.conforms, reference.passes)
+    apart = incomparable(graph)
+    assert _apart(results(compiled), apart) == _apart(results(reference), apart), (
+        graph.serialize(format="turtle"))
+    assert apart <= {r[0] for r in results(compiled) if r[4] == "sh:LessThanConstraintComponent"}
+    if not apart:
+        assert (compiled.conforms, compiled.passes) == (reference.conforms, reference.passes)
+
+
+def test_an_iri_is_not_less_than_another() -> None:
+    # the case Hypothesis found: SHACL reports it, pyshacl does not
+    graph = Graph().parse(data="""
+        @prefix oa: <http://www.w3.org/ns/oa#> .
+        <https://example.org/x> a oa:TextPositionSelector ;
+            oa:start <https://example.org/x> ; oa:end <https://example.org/y> .
+    """, format="turtle")
+    found = results(validate_graph(graph, ONTOLOGY))
+    assert ("https://example.org/x", "oa:start", "https://example.org/x", "unkgsh:Position-start",
+            "sh:LessThanConstraintComponent", "Violation") in found
+    assert incomparable(graph) == {"https://example.org/x"}
 
 
 def test_the_generated_graphs_reach_the_shapes() -> None:
