@@ -17,6 +17,7 @@ from functools import cache
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
@@ -106,8 +107,9 @@ def incomparable(graph: Graph) -> set[str]:
     """The focus nodes (short forms) where a sh:lessThan compares an IRI or blank node.
 
     SHACL (4.5.3) reports a pair that cannot be compared with SPARQL's <, and so does the
-    compiled engine; pyshacl compares two IRIs by their text and reports nothing. There the
-    engines may differ, and only the compiled engine's results are checked, below."""
+    compiled engine; pyshacl compares two IRIs by their text and reports nothing, and stops
+    with an error on a blank node. There the engines may differ, and only the compiled
+    engine's results are checked, below."""
     shapes = shapes_graph()
     found = set()
     for shape, other in shapes.subject_objects(SH.lessThan):
@@ -129,9 +131,15 @@ def _apart(found: set[tuple], focus_nodes: set[str]) -> set[tuple]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(graphs())
 def test_compiled_engine_gives_pyshacls_results(graph: Graph) -> None:
-    reference = validate(graph, ONTOLOGY)
     compiled = validate_graph(graph, ONTOLOGY)
     apart = incomparable(graph)
+    try:
+        reference = validate(graph, ONTOLOGY)
+    except ReportableRuntimeError as error:  # pyshacl will not compare a blank node at all
+        assert "sh:lessThan" in str(error) and apart, error
+        assert apart <= {r[0] for r in results(compiled)
+                         if r[4] == "sh:LessThanConstraintComponent"}
+        return
     assert _apart(results(compiled), apart) == _apart(results(reference), apart), (
         graph.serialize(format="turtle"))
     assert apart <= {r[0] for r in results(compiled) if r[4] == "sh:LessThanConstraintComponent"}

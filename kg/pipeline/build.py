@@ -5,6 +5,7 @@ been built and validated and every export and the store are complete; then one
 rename publishes them together (see kg.store.release).
 """
 
+import gc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,7 +121,8 @@ def _write_release(result: BuildResult, data: list[ox.Triple], ontology: list[ox
         store.flush()
         if history is None:  # the history's checkpoint is compacted already; a rewrite of all
             store.optimize()  # of it for the curated graph's few files would cost seconds
-        del store  # close RocksDB before readers open it
+        del store  # close RocksDB before readers open it: pyoxigraph has no close(), and
+        gc.collect()  # a reference cycle anywhere would keep the store's lock until the next GC
     except BaseException:
         discard(release)
         raise
