@@ -42,7 +42,7 @@ def copy_project(target: Path) -> Path:
 # Tests that start a real server (tests/servers.py), by the fixtures or modules that do it.
 SERVER_FIXTURES = {"served", "remote_endpoint"}
 SERVER_MODULES = {"test_serve", "test_remote", "test_web"}
-BROWSER_MODULES = {"test_web"}
+BROWSER_MODULES = {"test_web", "test_review_pages"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

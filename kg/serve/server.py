@@ -54,6 +54,7 @@ from kg.serve.protocol import (
     preference,
 )
 from kg.serve.workers import Busy, Job, Pool, PoolSettings, Reply
+from kg.store.release import RELEASES
 
 MAX_BODY = 10 * 2**20  # bytes of query or update text
 BODY_TIMEOUT = 30.0  # seconds a client may take to send its body
@@ -81,6 +82,11 @@ class Settings:
     pages: PoolSettings
     prefixes: tuple[tuple[str, str], ...] = ()
     cache_bytes: int = 64 * 2**20
+
+    @property
+    def review(self) -> Path:
+        """Where `kg review` writes its pages: beside the store (build/store -> build/review)."""
+        return self.store.parent / "review"
 
 
 @dataclass
@@ -395,6 +401,9 @@ def make_app(settings: Settings) -> Starlette:
         Route("/", index),
         Route("/index.html", index),
         Mount("/static", StaticFiles(directory=str(STATIC))),
+        # The review pages `kg review` writes beside the store (build/review), if any.
+        Mount("/review", StaticFiles(directory=str(settings.review), html=True,
+                                     check_dir=False)),
     ]
     middleware = [
         # Cross-origin reads for any page; no credentials, no Authorization header: a page
@@ -514,6 +523,10 @@ def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait:
 
     if not store.exists():
         raise CuratorError(f"no store at {store}: run `kg build` first")
+    if write_token and RELEASES in store.resolve().parts:
+        raise CuratorError(f"{store} is a published release's store, and a release is never "
+                           "changed: give a write endpoint a store of its own (--store, e.g. a "
+                           "copy), or load a SPARQL server of your own with `kg load`")
     for name, value in (("--workers", workers), ("--page-workers", page_workers),
                         ("--queue-length", queue_length), ("--limit", limit),
                         ("--max-bytes", max_bytes)):
