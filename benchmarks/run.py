@@ -64,7 +64,7 @@ def fast_step(step: str, data: Path, store: Path) -> dict:
         from kg.model.ontology import load_ontology
         from kg.validate.compiled import validate_store
         report = validate_store(ox.Store.read_only(str(store)), load_ontology())
-        return {"conforms": report.conforms, "violations": len(report.violations),
+        return {"passes": report.passes, "violations": len(report.violations),
                 "warnings": len(report.warnings)}
     if step == "matrix":  # the 193 x 193 agreement matrix over every recorded vote (kg analyze)
         from kg.analysis.alignment import agreement_matrix

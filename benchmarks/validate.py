@@ -34,7 +34,7 @@ def main() -> None:
     median = statistics.median(seconds)
     print(
         f"{path}: {len(data)} triples, median of {RUNS} validations {median:.2f} s, "
-        f"{len(data) / median:,.0f} triples/s; conforms={report.conforms}, "
+        f"{len(data) / median:,.0f} triples/s; passes={report.passes}, "
         f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
     )
 

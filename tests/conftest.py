@@ -41,8 +41,9 @@ def copy_project(target: Path) -> Path:
 
 # Tests that start a real server (tests/servers.py), by the fixtures or modules that do it.
 SERVER_FIXTURES = {"served", "remote_endpoint"}
-SERVER_MODULES = {"test_serve", "test_remote", "test_web"}
-BROWSER_MODULES = {"test_web"}
+SERVER_MODULES = {"test_serve", "test_serve_hostile", "test_remote", "test_web",
+                  "test_readme_recipes", "test_engines"}
+BROWSER_MODULES = {"test_web", "test_review_pages"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

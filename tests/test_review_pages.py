@@ -3,7 +3,6 @@ export of the claims the official record settles."""
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,17 +10,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from kg.pipeline.build import BuildResult
 from kg.review.cli import review_command
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOT = ROOT / "docs/screenshot-review-page.png"
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--window-size=1400,1000")
 
 
 @pytest.fixture(scope="module")
@@ -36,18 +32,8 @@ def pages(built: tuple[BuildResult, Path], tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (binary and driver):
-        pytest.fail("Chromium not found: apt-get install -y chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
-    try:
+    with chromium(1400, 1000) as chrome:
         yield chrome
-    finally:
-        chrome.quit()
 
 
 def test_review_page_links_each_quote_to_its_fact_in_plain_words(

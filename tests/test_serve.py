@@ -1,6 +1,7 @@
 """`kg serve` as a real subprocess, queried with SPARQLWrapper and plain HTTP."""
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -13,7 +14,7 @@ import requests
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from kg.store.embedded import open_store
-from tests.servers import BuiltGraph, kg_executable, kg_serve
+from tests.servers import ROOT, BuiltGraph, free_port, kg_executable, kg_serve
 
 ID = "https://w3id.org/unkg/id/"
 # A cross join of the whole graph with itself three times: far beyond any timeout.
@@ -292,3 +293,29 @@ def test_json_ld_context_at_a_stable_path(served: str) -> None:
     assert response.headers["Content-Type"].startswith("application/ld+json")
     assert response.content == context_file().read_bytes()
     assert "@context" in response.json()
+
+
+def test_the_review_pages_beside_the_store_are_served(built_graph: BuiltGraph,
+                                                     tmp_path: Path) -> None:
+    """`kg review` writes build/review beside build/store; `kg serve` serves it at /review/."""
+    out = tmp_path / "build"
+    shutil.copytree(built_graph.store.resolve(), out / "store")
+    written = subprocess.run([kg_executable(), "review", "--graph",
+                              str(built_graph.nt.parent / "unkg.ttl"), "--out",
+                              str(out / "review")], capture_output=True, text=True, cwd=ROOT)
+    assert written.returncode == 0, written.stderr
+    with kg_serve(out / "store", tmp_path) as url:
+        index = requests.get(f"{url}/review/", timeout=30)
+        page = next(p.name for p in (out / "review").glob("*.html") if p.name != "index.html")
+        article = requests.get(f"{url}/review/{page}", timeout=30)
+    assert index.status_code == 200 and page in index.text
+    assert article.status_code == 200 and "<mark" in article.text
+
+
+def test_a_write_endpoint_never_writes_into_a_published_release(built_graph: BuiltGraph,
+                                                               tmp_path: Path) -> None:
+    refused = subprocess.run([kg_executable(), "serve", "--store", str(built_graph.store),
+                              "--write-token", "t", "--port", str(free_port())],
+                             capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert refused.returncode == 2, refused.stderr
+    assert "a release is never changed" in refused.stderr and "Traceback" not in refused.stderr

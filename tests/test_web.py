@@ -1,39 +1,25 @@
 """The query page in a real browser: Debian's Chromium, headless, driven by Selenium."""
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser import chromium
+
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs/screenshot-query-page.png"
-# No browser download, no phoning home: the system's Chromium and its driver only.
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--window-size=1280,1400")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (binary and driver):
-        pytest.fail("Chromium not found: apt-get install -y chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
-    try:
+    with chromium(1280, 1400) as chrome:
         yield chrome
-    finally:
-        chrome.quit()
 
 
 def test_saved_query_with_a_parameter_shows_its_rows(browser: webdriver.Chrome,

@@ -8,6 +8,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 class OxigraphTerms:
@@ -47,12 +48,17 @@ def to_oxigraph(node: Node) -> OxTerm:
 
 
 def to_rdflib(term: OxTerm) -> Node:
+    """A pyoxigraph term as rdflib's, exactly as stored: a plain string stays a simple literal
+    (as rdflib parses one), and a literal is never normalised (rdflib would rewrite an
+    ill-formed "none"^^xsd:boolean to "false", hiding what a validator must see)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     datatype = URIRef(term.datatype.value) if term.language is None else None
-    return Literal(term.value, lang=term.language, datatype=datatype)
+    if datatype == XSD_STRING:
+        datatype = None
+    return Literal(term.value, lang=term.language, datatype=datatype, normalize=False)
 
 
 def oxigraph_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[ox.Triple]:

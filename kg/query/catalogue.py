@@ -29,7 +29,7 @@ import pyoxigraph as ox
 import requests
 
 from kg.errors import CuratorError
-from kg.model.namespaces import PREFIXES
+from kg.model.namespaces import shorten
 from kg.project import DEFAULT_STORE, query_files
 from kg.query import results
 from kg.query.names import Match, Names, did_you_mean
@@ -333,10 +333,7 @@ def compact(term: Term | None) -> str:
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if term.value.startswith(str(namespace)):
-                return f"{prefix}:{term.value[len(str(namespace)):]}"
-        return f"<{term.value}>"
+        return shorten(term.value)
     return f"_:{term.value}"
 
 

@@ -8,6 +8,7 @@ warnings in shapes/rules.ttl, so `kg validate` reports them.)
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -83,19 +84,28 @@ def context(article: Article, span: Span, before: int = 0) -> str:
 
 # -- the rules -------------------------------------------------------------------------------
 
+QuoteSpan = tuple[URIRef, set[str], Article, Span]  # statement, speaker's names, where
+
+
+def direct_quotes(graph: Graph, found: list[Article]) -> Iterator[QuoteSpan]:
+    """Each evidence span of each direct quote, with the names its speaker goes by."""
+    for statement in graph.subjects(UNKG.directQuote, Literal(True)):
+        words = names(graph, graph.value(statement, SCHEMA.creator))
+        for article, span in evidence_spans(found, statement):
+            yield statement, words, article, span
+
+
 def quote_far_from_speaker(graph: Graph, found: list[Article]) -> list[Finding]:
     """A direct quote whose speaker is named neither in its sentence nor in the one before."""
     results = []
-    for statement in graph.subjects(UNKG.directQuote, Literal(True)):
-        speaker = graph.value(statement, SCHEMA.creator)
-        words = names(graph, speaker)
-        for article, span in evidence_spans(found, statement):
-            if not mentions(context(article, span, before=1), words):
-                results.append(Finding(
-                    where(graph, statement, span.record), "quote-far-from-speaker",
-                    f"direct quote in {article.id} (sentence {article.sentence_index(span.start)})"
-                    f" but its speaker ({', '.join(sorted(words)) or speaker}) is not named "
-                    "there or in the sentence before: whose words are they?"))
+    for statement, words, article, span in direct_quotes(graph, found):
+        if not mentions(context(article, span, before=1), words):
+            speaker = ", ".join(sorted(words)) or graph.value(statement, SCHEMA.creator)
+            results.append(Finding(
+                where(graph, statement, span.record), "quote-far-from-speaker",
+                f"direct quote in {article.id} (sentence {article.sentence_index(span.start)})"
+                f" but its speaker ({speaker}) is not named "
+                "there or in the sentence before: whose words are they?"))
     return results
 
 
@@ -103,21 +113,19 @@ def speaker_as_object(graph: Graph, found: list[Article]) -> list[Finding]:
     """Quoted words followed at once by the speaker's name ('This “stunned” Ukraine'): the
     speaker is what the words are about, not who said them."""
     results = []
-    for statement in graph.subjects(UNKG.directQuote, Literal(True)):
-        words = names(graph, graph.value(statement, SCHEMA.creator))
+    for statement, words, article, span in direct_quotes(graph, found):
         text = fold(str(graph.value(statement, SCHEMA.text) or "")).lower()
-        for article, span in evidence_spans(found, statement):
-            quoted = fold(article.text[span.start:span.end]).lower()
-            at = quoted.find(text)
-            if at < 0 or not text:
-                continue
-            after = quoted[at + len(text):].lstrip("\"' ")
-            if any(re.match(rf"{re.escape(fold(w).lower())}(?!\w)", after) for w in words):
-                results.append(Finding(
-                    where(graph, statement, span.record), "speaker-as-object",
-                    f'in {article.id} the quoted words are followed by the speaker\'s name '
-                    f'("{quoted[at:at + len(text) + 12]}..."): is the speaker what the words '
-                    "are about rather than who said them?"))
+        quoted = fold(article.text[span.start:span.end]).lower()
+        at = quoted.find(text)
+        if at < 0 or not text:
+            continue
+        after = quoted[at + len(text):].lstrip("\"' ")
+        if any(re.match(rf"{re.escape(fold(w).lower())}(?!\w)", after) for w in words):
+            results.append(Finding(
+                where(graph, statement, span.record), "speaker-as-object",
+                f'in {article.id} the quoted words are followed by the speaker\'s name '
+                f'("{quoted[at:at + len(text) + 12]}..."): is the speaker what the words '
+                "are about rather than who said them?"))
     return results
 
 

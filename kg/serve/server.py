@@ -54,6 +54,7 @@ from kg.serve.protocol import (
     preference,
 )
 from kg.serve.workers import Busy, Job, Pool, PoolSettings, Reply
+from kg.store.release import RELEASES
 
 MAX_BODY = 10 * 2**20  # bytes of query or update text
 BODY_TIMEOUT = 30.0  # seconds a client may take to send its body
@@ -81,6 +82,11 @@ class Settings:
     pages: PoolSettings
     prefixes: tuple[tuple[str, str], ...] = ()
     cache_bytes: int = 64 * 2**20
+
+    @property
+    def review(self) -> Path:
+        """Where `kg review` writes its pages: beside the store (build/store -> build/review)."""
+        return self.store.parent / "review"
 
 
 @dataclass
@@ -395,6 +401,9 @@ def make_app(settings: Settings) -> Starlette:
         Route("/", index),
         Route("/index.html", index),
         Mount("/static", StaticFiles(directory=str(STATIC))),
+        # The review pages `kg review` writes beside the store (build/review), if any.
+        Mount("/review", StaticFiles(directory=str(settings.review), html=True,
+                                     check_dir=False)),
     ]
     middleware = [
         # Cross-origin reads for any page; no credentials, no Authorization header: a page
@@ -466,40 +475,45 @@ def _raise_open_files_limit(wanted: int) -> None:
 
 # ---------------------------------------------------------------- the command
 
+def _number(name: str, kind: type, default: float, text: str) -> Callable:
+    """A numeric option of `kg serve`, its default shown in --help."""
+    return click.option(name, type=kind, default=default, show_default=True, help=text)
+
+
 @click.command("serve")
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="The embedded store `kg build` filled.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (the default is reachable from this machine only).")
 @click.option("--port", type=int, default=7878, show_default=True)
-@click.option("--timeout", type=float, default=10.0, show_default=True,
-              help="Seconds a query may run, counted from when a worker starts it.")
-@click.option("--queue-wait", type=float, default=10.0, show_default=True,
-              help="Seconds a query may wait for a worker; then 503 with Retry-After.")
-@click.option("--queue-length", type=int, default=500, show_default=True,
-              help="Queries that may wait at once (per pool); more get 503 at once.")
-@click.option("--limit", type=int, default=10000, show_default=True,
-              help="Most result rows (or triples) sent back; more are cut off.")
-@click.option("--max-bytes", type=int, default=16 * 2**20, show_default=True,
-              help="Most bytes of one result; rows past it are cut off.")
-@click.option("--workers", type=int, default=3, show_default=True,
-              help="Free-form SPARQL queries run at the same time, each in its own process.")
-@click.option("--page-workers", type=int, default=2, show_default=True,
-              help="Processes for the saved questions and entity pages.")
-@click.option("--worker-memory", type=int, default=1024, show_default=True,
-              help="MiB of address space each worker may use (0: no cap).")
+@_number("--timeout", float, 10.0,
+         "Seconds a query may run, counted from when a worker starts it.")
+@_number("--queue-wait", float, 10.0,
+         "Seconds a query may wait for a worker; then 503 with Retry-After.")
+@_number("--queue-length", int, 500,
+         "Queries that may wait at once (per pool); more get 503 at once.")
+@_number("--limit", int, 10000,
+         "Most result rows (or triples) sent back; more are cut off.")
+@_number("--max-bytes", int, 16 * 2**20,
+         "Most bytes of one result; rows past it are cut off.")
+@_number("--workers", int, 3,
+         "Free-form SPARQL queries run at the same time, each in its own process.")
+@_number("--page-workers", int, 2,
+         "Processes for the saved questions and entity pages.")
+@_number("--worker-memory", int, 1024,
+         "MiB of address space each worker may use (0: no cap).")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
               help="Allow SERVICE <URL> in queries (repeatable); every other SERVICE is "
                    "refused, so the endpoint makes no outbound request by default.")
-@click.option("--idle-timeout", type=float, default=10.0, show_default=True,
-              help="Seconds a connection may stay open without sending a request.")
-@click.option("--max-connections", type=int, default=4096, show_default=True,
-              help="Open connections at once; more get 503.")
-@click.option("--backlog", type=int, default=2048, show_default=True,
-              help="Connections the kernel queues before the server accepts them.")
-@click.option("--cache-mib", type=int, default=64, show_default=True,
-              help="MiB of answers to saved questions and entity pages kept per build "
-                   "(0: none); free-form SPARQL is never cached.")
+@_number("--idle-timeout", float, 10.0,
+         "Seconds a connection may stay open without sending a request.")
+@_number("--max-connections", int, 4096,
+         "Open connections at once; more get 503.")
+@_number("--backlog", int, 2048,
+         "Connections the kernel queues before the server accepts them.")
+@_number("--cache-mib", int, 64,
+         "MiB of answers to saved questions and entity pages kept per build "
+         "(0: none); free-form SPARQL is never cached.")
 @click.option("--access-log", is_flag=True, help="Print a line for every request.")
 @click.option("--write-token", envvar="UNKG_WRITE_TOKEN",
               help="Accept SPARQL updates carrying 'Authorization: Bearer TOKEN' "
@@ -514,6 +528,10 @@ def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait:
 
     if not store.exists():
         raise CuratorError(f"no store at {store}: run `kg build` first")
+    if write_token and RELEASES in store.resolve().parts:
+        raise CuratorError(f"{store} is a published release's store, and a release is never "
+                           "changed: give a write endpoint a store of its own (--store, e.g. a "
+                           "copy), or load a SPARQL server of your own with `kg load`")
     for name, value in (("--workers", workers), ("--page-workers", page_workers),
                         ("--queue-length", queue_length), ("--limit", limit),
                         ("--max-bytes", max_bytes)):

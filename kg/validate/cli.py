@@ -9,11 +9,11 @@ from rdflib import Graph
 
 from kg.errors import CuratorError
 from kg.model.ontology import load_ontology
+from kg.model.terms import to_rdflib
 from kg.project import DEFAULT_GRAPH
 from kg.store.embedded import open_store
 from kg.validate.compiled import ShapeError, validate_graph, validate_store
 from kg.validate.report import ValidationReport, load_rdf, validate
-from kg.validate.sparql import to_rdflib
 
 
 @click.command("validate")

@@ -40,6 +40,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
+from kg.model.terms import to_oxigraph, to_rdflib
 from kg.validate.report import ValidationReport, _order, _short, result_from_report, shapes_graph
 from kg.validate.sparql import (
     TARGETS,
@@ -58,8 +59,6 @@ from kg.validate.sparql import (
     store_of,
     targeted_query,
     targeted_shapes,
-    to_oxigraph,
-    to_rdflib,
 )
 
 __all__ = ["ShapeError", "UnsupportedShape", "compile_shapes", "validate_graph", "validate_store"]

@@ -24,7 +24,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.util import guess_format
 
 from kg.errors import CuratorError
-from kg.model.namespaces import OA, OPENGOV, PREFIXES, UNKG
+from kg.model.namespaces import OA, OPENGOV, PREFIXES, UNKG, curie
 from kg.project import shape_files
 from kg.validate.sparql import check as check_sparql
 from kg.validate.sparql import without_sparql
@@ -215,7 +215,7 @@ def result_from_report(
     )
 
 
-_DISPLAY_PREFIXES = [*PREFIXES.items(), ("sh", SH), ("unkgsh", "https://w3id.org/unkg/shapes#")]
+SHAPE_PREFIXES = {"sh": str(SH), "unkgsh": "https://w3id.org/unkg/shapes#"}
 
 
 def _short(node: Node | None) -> str:
@@ -226,12 +226,7 @@ def _short(node: Node | None) -> str:
         return str(node)
     if isinstance(node, BNode):
         return f"_:{node}"
-    text = str(node)
-    for prefix, namespace in _DISPLAY_PREFIXES:
-        local = text.removeprefix(str(namespace))
-        if local != text and (prefix == "id" or "/" not in local):
-            return f"{prefix}:{local}"
-    return text
+    return curie(str(node), SHAPE_PREFIXES) or str(node)
 
 
 # How a result names its record, over any graph: `objects(node, predicate)` and

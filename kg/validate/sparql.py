@@ -29,6 +29,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Variable
 
+from kg.model.terms import to_oxigraph, to_rdflib
+
 THIS = re.compile(r"\$this\b")
 THIS_VAR = Variable("this")
 TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -439,32 +441,6 @@ def rows(store: ox.Store, query: str,
     names = [v.value for v in found.variables]
     for solution in found:
         yield {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
-
-
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    datatype = URIRef(term.datatype.value) if term.language is None else None
-    if datatype == XSD.string:  # a simple literal, as rdflib parses one
-        datatype = None
-    # as stored: rdflib would rewrite an ill-formed "none"^^xsd:boolean to "false"
-    return Literal(term.value, lang=term.language, datatype=datatype, normalize=False)
-
-
-def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    raise TypeError(node)
 
 
 def message(template: str, row: dict[str, Node]) -> str:
