@@ -9,6 +9,8 @@ import csv
 import io
 import json
 import os
+import signal
+import socket
 import subprocess
 from pathlib import Path
 
@@ -148,3 +150,32 @@ def test_help_for_an_unknown_query_is_one_message(store_path: Path):
     assert done.returncode == 2
     assert "no saved query named 'votes-on-resolutions'" in done.stderr
     assert "votes-on-resolution" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ctrl_c_while_waiting_for_an_endpoint_stops_without_a_traceback(store_path: Path):
+    """Ctrl-C while `kg query` waits on an endpoint that never answers (a socket that listens
+    and says nothing): one word, no traceback."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        waiting = subprocess.Popen(
+            [kg_executable(), "query", "votes-on-resolution", "--endpoint", endpoint],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        connection, _ = listener.accept()  # kg is now waiting for the answer
+        waiting.send_signal(signal.SIGINT)
+        out, err = waiting.communicate(timeout=60)
+        connection.close()
+    assert waiting.returncode == 1
+    assert err.strip() == "aborted" and out == ""
+
+
+def test_an_unwritable_output_is_one_message(store_path: Path, tmp_path: Path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    done = subprocess.run([kg_executable(), "analyze", "--store", str(store_path), "--out",
+                           str(blocked / "analysis")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+    assert str(blocked) in done.stderr
