@@ -75,7 +75,8 @@ function cell(term, label) {
                : labels.has(term.value) ? labels.get(term.value)
                : term.value.startsWith(VOCABULARY) ? words(term.value.slice(VOCABULARY.length))
                : compact(term.value);
-    const href = target(term.value);
+    // A vocabulary term (an option, an outcome) is a word here, not a link away from the page.
+    const href = label || !term.value.startsWith(VOCABULARY) ? target(term.value) : null;
     if (href === null) {
       td.textContent = text;
       return td;
