@@ -165,3 +165,16 @@ def test_open_in_the_editor_writes_the_values_in(browser: webdriver.Chrome, serv
     WebDriverWait(browser, 30).until(
         lambda page: "<https://w3id.org/unkg/id/state/HUN>" in page.execute_script(editor))
     assert "?state " not in browser.execute_script(editor).split("WHERE", 1)[1]
+
+
+def test_the_editors_answers_link_to_the_local_pages(browser: webdriver.Chrome,
+                                                     served: str) -> None:
+    ready_page(browser, f"{served}/")
+    browser.execute_script(
+        "document.querySelector('#yasgui .CodeMirror').CodeMirror.setValue("
+        "'PREFIX unkg: <https://w3id.org/unkg/ontology#>\\n"
+        "SELECT ?state WHERE { ?state unkg:iso3 \"HUN\" }')")
+    browser.find_element(By.CSS_SELECTOR, "#yasgui .yasqe_queryButton").click()
+    link = WebDriverWait(browser, 30).until(lambda page: page.find_elements(
+        By.CSS_SELECTOR, "#yasgui .yasr a[href*='state/HUN']"))[0]
+    assert link.get_attribute("href") == f"{served}/id/state/HUN"

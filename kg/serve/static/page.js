@@ -252,6 +252,23 @@ function startEditor() {
   });
 }
 
+// The editor's result table links an entity to its w3id IRI; here it opens the local page.
+function localLinks(root) {
+  const point = (anchor) => {
+    const href = anchor.getAttribute("href");
+    if (href && href.startsWith(ID_BASE)) anchor.setAttribute("href", target(href));
+  };
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node.nodeType !== Node.ELEMENT_NODE) continue;
+        if (node.matches("a[href]")) point(node);
+        node.querySelectorAll("a[href]").forEach(point);
+      }
+    }
+  }).observe(root, { childList: true, subtree: true });
+}
+
 async function start() {
   const [listed, declared] = await Promise.all([
     fetch("/api/queries").then((response) => response.json()),
@@ -259,6 +276,7 @@ async function start() {
   catalogue = listed;
   prefixes = Object.entries(declared).sort((a, b) => b[1].length - a[1].length);
   startEditor();
+  localLinks(document.getElementById("yasgui"));
   const select = $("#query-name");
   for (const query of catalogue) select.add(new Option(query.title, query.name));
   select.addEventListener("change", () => {
