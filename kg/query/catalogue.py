@@ -35,7 +35,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kg.errors import CuratorError
-from kg.model.namespaces import ID, shorten
+from kg.model.namespaces import ID, curie, shorten
 from kg.project import DEFAULT_STORE, query_files
 from kg.query import results
 from kg.query.names import Match, Names, did_you_mean
@@ -348,12 +348,16 @@ def vocabulary_labels(answer: Answer, backend: Backend) -> dict[str, str]:
     `unkg:Adopted` is "adopted"), by IRI. Entities of the graph (`id:…`) keep their prefixed
     names: those are what a reader passes back as a parameter or opens at /id/."""
     terms = {term for row in answer.rows for term in row.values()
-             if isinstance(term, ox.NamedNode) and not term.value.startswith(str(ID))}
+             if isinstance(term, ox.NamedNode) and not term.value.startswith(str(ID))
+             and curie(term.value)}  # a web address (a source's URL) stays as it is
     if not terms:
         return {}
     text = _LABELS.replace("NODES", " ".join(sorted(str(term) for term in terms)))
-    result = backend.select(text, {})
     labels: dict[str, str] = {}
+    try:
+        result = backend.select(text, {})
+    except CuratorError:  # an endpoint that refuses it: the local names will do
+        result = False
     if not isinstance(result, bool):
         for row in result:
             labels.setdefault(row["node"].value, row["label"].value)
@@ -373,7 +377,6 @@ def readable(term: Term | None, labels: dict[str, str] | None = None) -> str:
     if isinstance(term, ox.NamedNode):
         return (labels or {}).get(term.value) or shorten(term.value)
     return f"_:{term.value}"
-
 
 
 def heading(variable: str) -> str:
