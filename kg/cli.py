@@ -57,7 +57,7 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
-    except FileNotFoundError as err:
+    except OSError as err:  # a file or folder missing, unwritable, a disk full
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

@@ -34,6 +34,7 @@ from kg.analysis.figures import (
 )
 from kg.analysis.rdf import derived_graph
 from kg.analysis.votes import VoteEvent, VoteMatrix, select_vote_events, vote_matrix
+from kg.progress import Steps
 from kg.project import DEFAULT_STORE
 from kg.store.embedded import open_store
 
@@ -50,76 +51,86 @@ def _write_csv(path: Path, rows: list[list[object]]) -> None:
 
 def write_analysis(matrix: VoteMatrix, out: Path, *, seed: int = SEED,
                    roll_calls: list[VoteEvent] | None = None,
-                   records: dict[str, VoteRecord] | None = None
+                   records: dict[str, VoteRecord] | None = None, steps: Steps | None = None
                    ) -> tuple[dict[str, Path], list[list[str]], list[float]]:
     """Every output file of one analysis, in `out`; returns them by kind, the blocs and the
     ideal points. `roll_calls`: the vote events to chart (default: each vote analysed when
-    there are at most three, else the latest); `records`: their UN Digital Library records."""
-    from kg.analysis.figures import draw_pictures  # matplotlib: slow to import
+    there are at most three, else the latest); `records`: their UN Digital Library records;
+    `steps`: where each step's progress is shown."""
+    steps = steps or Steps(shown=False)
+    with steps.step("loading matplotlib"):
+        from kg.analysis.figures import draw_pictures  # matplotlib: slow to import
     out.mkdir(parents=True, exist_ok=True)
-    graph = agreement_graph(matrix)
-    blocs = voting_blocs(graph, seed=seed)
+    with steps.step("finding the blocs (Louvain)"):
+        graph = agreement_graph(matrix)
+        blocs = voting_blocs(graph, seed=seed)
     bloc_number = bloc_of(blocs)
-    points = ideal_points(matrix)
-    agreement, shared = agreement_matrix(matrix.codes)
-    kappa = kappa_matrix(matrix.codes)
-    for iso3, point in zip(matrix.states, points, strict=True):
-        if iso3 in bloc_number:  # states that took part in no vote get neither (GraphML: absent)
-            graph.nodes[iso3]["bloc"] = bloc_number[iso3]
-            graph.nodes[iso3]["ideal_point"] = round(float(point), 6)
-    files = {
-        "agreement": out / "agreement.csv",
-        "shared": out / "shared-votes.csv",
-        "kappa": out / "kappa.csv",
-        "pairs": out / "pairs.csv",
-        "blocs": out / "blocs.csv",
-        "camps": out / "camp-changes.csv",
-        "graphml": out / "alignment.graphml",
-    }
-    states = list(matrix.states)
-    _write_csv(files["agreement"], [["iso3", *states]] + [
-        [iso3, *(_number(v) for v in row)] for iso3, row in zip(states, agreement, strict=True)])
-    _write_csv(files["shared"], [["iso3", *states]] + [
-        [iso3, *row.tolist()] for iso3, row in zip(states, shared, strict=True)])
-    _write_csv(files["kappa"], [["iso3", *states]] + [
-        [iso3, *(_number(v) for v in row)] for iso3, row in zip(states, kappa, strict=True)])
-    pair_rows: list[list[object]] = [["iso3_a", "iso3_b", "shared_votes", "votes_alike",
-                                      "agreement", "kappa", "warning"]]
-    for i, j in zip(*np.triu_indices(len(states), k=1), strict=True):
-        if shared[i, j]:
-            pair_rows.append([states[i], states[j], int(shared[i, j]),
-                              int(round(agreement[i, j] * shared[i, j])),
-                              _number(agreement[i, j]), _number(kappa[i, j]),
-                              f"fewer than {FEW_SHARED} shared votes"
-                              if shared[i, j] < FEW_SHARED else ""])
-    _write_csv(files["pairs"], pair_rows)
-    names = dict(zip(matrix.states, matrix.names, strict=True))
-    bloc_rows: list[list[object]] = [["iso3", "name", "bloc", "bloc_name", "ideal_point",
-                                      "votes_taken_part",
-                                      "closest", "closest_agreement", "furthest",
-                                      "furthest_agreement"]]
-    for i, iso3 in enumerate(states):
-        found = partners(graph, iso3)
-        bloc = bloc_number.get(iso3)
-        bloc_rows.append([iso3, matrix.names[i], bloc or "",
-                          bloc_name(blocs[bloc - 1], names) if bloc else "", _number(points[i]),
-                          int(matrix.took_part[i].sum()),
-                          " ".join(found.closest) if found else "",
-                          _number(found.closest_agreement) if found else "",
-                          " ".join(found.furthest) if found else "",
-                          _number(found.furthest_agreement) if found else ""])
-    _write_csv(files["blocs"], bloc_rows)
-    camp_rows: list[list[object]] = [["first_vote", "second_vote", "iso3", "first", "second"]]
-    for first, second in itertools.pairwise(matrix.events):
-        camp_rows += [[first.label, second.label, *change]
-                      for change in camp_changes(matrix, first.iri, second.iri)]
-    _write_csv(files["camps"], camp_rows)
-    nx.write_graphml(graph, files["graphml"])
+    with steps.step("placing the states on one axis (ideal points)"):
+        points = ideal_points(matrix)
+    with steps.step("agreement and Cohen's kappa of every pair"):
+        agreement, shared = agreement_matrix(matrix.codes)
+        kappa = kappa_matrix(matrix.codes)
+    with steps.step("writing the tables"):
+        for iso3, point in zip(matrix.states, points, strict=True):
+            # States that took part in no vote get neither (GraphML: absent).
+            if iso3 in bloc_number:
+                graph.nodes[iso3]["bloc"] = bloc_number[iso3]
+                graph.nodes[iso3]["ideal_point"] = round(float(point), 6)
+        files = {
+            "agreement": out / "agreement.csv",
+            "shared": out / "shared-votes.csv",
+            "kappa": out / "kappa.csv",
+            "pairs": out / "pairs.csv",
+            "blocs": out / "blocs.csv",
+            "camps": out / "camp-changes.csv",
+            "graphml": out / "alignment.graphml",
+        }
+        states = list(matrix.states)
+        _write_csv(files["agreement"], [["iso3", *states]] + [
+            [iso3, *(_number(v) for v in row)]
+            for iso3, row in zip(states, agreement, strict=True)])
+        _write_csv(files["shared"], [["iso3", *states]] + [
+            [iso3, *row.tolist()] for iso3, row in zip(states, shared, strict=True)])
+        _write_csv(files["kappa"], [["iso3", *states]] + [
+            [iso3, *(_number(v) for v in row)] for iso3, row in zip(states, kappa, strict=True)])
+        pair_rows: list[list[object]] = [["iso3_a", "iso3_b", "shared_votes", "votes_alike",
+                                          "agreement", "kappa", "warning"]]
+        for i, j in zip(*np.triu_indices(len(states), k=1), strict=True):
+            if shared[i, j]:
+                pair_rows.append([states[i], states[j], int(shared[i, j]),
+                                  int(round(agreement[i, j] * shared[i, j])),
+                                  _number(agreement[i, j]), _number(kappa[i, j]),
+                                  f"fewer than {FEW_SHARED} shared votes"
+                                  if shared[i, j] < FEW_SHARED else ""])
+        _write_csv(files["pairs"], pair_rows)
+        names = dict(zip(matrix.states, matrix.names, strict=True))
+        bloc_rows: list[list[object]] = [["iso3", "name", "bloc", "bloc_name", "ideal_point",
+                                          "votes_taken_part",
+                                          "closest", "closest_agreement", "furthest",
+                                          "furthest_agreement"]]
+        for i, iso3 in enumerate(states):
+            found = partners(graph, iso3)
+            bloc = bloc_number.get(iso3)
+            bloc_rows.append([iso3, matrix.names[i], bloc or "",
+                              bloc_name(blocs[bloc - 1], names) if bloc else "", _number(points[i]),
+                              int(matrix.took_part[i].sum()),
+                              " ".join(found.closest) if found else "",
+                              _number(found.closest_agreement) if found else "",
+                              " ".join(found.furthest) if found else "",
+                              _number(found.furthest_agreement) if found else ""])
+        _write_csv(files["blocs"], bloc_rows)
+        camp_rows: list[list[object]] = [["first_vote", "second_vote", "iso3", "first", "second"]]
+        for first, second in itertools.pairwise(matrix.events):
+            camp_rows += [[first.label, second.label, *change]
+                          for change in camp_changes(matrix, first.iri, second.iri)]
+        _write_csv(files["camps"], camp_rows)
+        nx.write_graphml(graph, files["graphml"])
     if roll_calls is None:
         roll_calls = list(matrix.events if len(matrix.events) <= MAX_LISTED
                           else matrix.events[-1:])
-    pictures = draw_pictures(matrix, graph, blocs, points, agreement, kappa, shared,
-                             roll_calls, out, seed, records)
+    with steps.step("drawing the pictures (PNG and SVG)"):
+        pictures = draw_pictures(matrix, graph, blocs, points, agreement, kappa, shared,
+                                 roll_calls, out, seed, records)
     for picture, written in pictures.items():
         for path in written:
             files[f"{picture} {path.suffix[1:]}"] = path
@@ -150,17 +161,19 @@ def analyze_command(store_path: Path, votes: str, start: str | None, end: str | 
     """Voting blocs, partners, camp changes, ideal points and agreement (plain and Cohen's
     kappa), with a map of the blocs, agreement heatmaps and roll-call charts (PNG and SVG)."""
     store = open_store(store_path)
-    matrix = vote_matrix(store, select_vote_events(store, votes, start=start, end=end,
-                                                   subject=subject))
-    roll_calls = None
-    if roll_call_votes:
-        roll_calls = [matrix.events[matrix.column(token)]
-                      for token in roll_call_votes.split(",") if token.strip()]
-    # Records are named where votes are listed one by one: few votes, and the roll calls.
-    listed = matrix.events if len(matrix.events) <= MAX_LISTED else matrix.events[-1:]
-    records = vote_records(store, [*listed, *(roll_calls or [])])
-    files, blocs, points = write_analysis(matrix, out, seed=seed, roll_calls=roll_calls,
-                                          records=records)
+    with Steps() as steps:
+        with steps.step("reading the votes"):
+            matrix = vote_matrix(store, select_vote_events(store, votes, start=start, end=end,
+                                                           subject=subject))
+        roll_calls = None
+        if roll_call_votes:
+            roll_calls = [matrix.events[matrix.column(token)]
+                          for token in roll_call_votes.split(",") if token.strip()]
+        # Records are named where votes are listed one by one: few votes, and the roll calls.
+        listed = matrix.events if len(matrix.events) <= MAX_LISTED else matrix.events[-1:]
+        records = vote_records(store, [*listed, *(roll_calls or [])])
+        files, blocs, points = write_analysis(matrix, out, seed=seed, roll_calls=roll_calls,
+                                              records=records, steps=steps)
     click.echo(f"{len(matrix.states)} states x {votes_phrase(matrix.events)} "
                f"({votes_listed(matrix.events, records)}): {len(blocs)} blocs of "
                f"{', '.join(str(len(b)) for b in blocs)} states")

@@ -18,11 +18,11 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-import click
 import pyoxigraph as ox
 
 from kg.emit.record import Emitted, emit_bodies, emit_votes
@@ -31,6 +31,7 @@ from kg.errors import CuratorError
 from kg.ingest.sources import Source, emit_source
 from kg.ingest.undl import check_utf8, open_votes
 from kg.ingest.yamlio import read_yaml
+from kg.progress import Steps
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT
 
 # Characters of N-Triples per bulk_load call (about 100,000 triples): one call of the whole
@@ -142,9 +143,11 @@ def file_source(path: Path, body: str) -> Source:
 
 
 def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: bool = False,
-                   progress: bool = False, skipped_log: TextIO | None = None) -> ImportReport:
+                   progress: bool | Steps = False, skipped_log: TextIO | None = None
+                   ) -> ImportReport:
     """Write the triples of one voting file (CSV of any published layout, or MARCXML) to `out`;
-    malformed rows are skipped and reported (strict: the first one stops with a CuratorError)."""
+    malformed rows are skipped and reported (strict: the first one stops with a CuratorError).
+    `progress`: a bar of the bytes read, drawn in the caller's Steps or its own."""
     votes = open_votes(path, file=path.as_posix(), body=body, strict=strict,
                        strict_hint=STRICT_HINT)
     layout = votes.layout
@@ -156,11 +159,10 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
     emit_bodies(sink)
     emit_source(sink, source)  # type: ignore[arg-type]  # emit_source only calls .add
     size = path.stat().st_size
-    with click.progressbar(length=size, label=f"importing {path.name}", file=None,
-                           hidden=not progress) as bar:
-        votes.progress = lambda done: bar.update(done - bar.pos)
+    with (nullcontext(progress) if isinstance(progress, Steps) else Steps(progress)) as steps, \
+            steps.step(f"reading {path.name}", total=size) as done:
+        votes.progress = done
         report.emitted = emit_votes(sink, source, votes)
-        bar.update(size - bar.pos)
     report.rows, report.triples = votes.rows, sink.count
     return report
 
@@ -234,13 +236,13 @@ def import_files(paths: Sequence[Path], store_dir: Path, *, body: str | None = N
     store = ox.Store(str(store_dir))
     reports = []
     try:
-        with StoreLoader(store) as loader:
+        with Steps(progress) as steps, StoreLoader(store) as loader:
             for path in paths:
                 if strict:
-                    report = _write_checked_first(path, loader, body, progress, work_dir)
+                    report = _write_checked_first(path, loader, body, steps, work_dir)
                 else:
                     report = write_ntriples(path, loader, body=body,  # type: ignore[arg-type]
-                                            progress=progress, skipped_log=skipped_log)
+                                            progress=steps, skipped_log=skipped_log)
                 if report.imported == 0:
                     raise CuratorError(
                         f"no ballot imported ({report.rows} rows, {report.skipped} skipped, "
@@ -249,18 +251,20 @@ def import_files(paths: Sequence[Path], store_dir: Path, *, body: str | None = N
                         + (f"\n{report.summary()}" if report.skipped else ""),
                         file=path.as_posix())
                 reports.append(report)
-                loader.flush()  # this file is in the store before the next one is read
-        # Bulk loading leaves files per chunk; compacted, the store answers the whole-history
-        # reads about four times faster (vote matrix: 7.5 s -> 1.8 s, Turtle export 91 s ->
-        # 45 s), for 6-9 s here. Even three chunks export a third faster so.
-        store.optimize()
-        store.flush()
+                with steps.step(f"loading {path.name} into the store"):
+                    loader.flush()  # this file is in the store before the next one is read
+            # Bulk loading leaves files per chunk; compacted, the store answers the
+            # whole-history reads about four times faster (vote matrix: 7.5 s -> 1.8 s, Turtle
+            # export 91 s -> 45 s), for 6-9 s here. Even three chunks export a third faster so.
+            with steps.step("compacting the store"):
+                store.optimize()
+                store.flush()
     finally:
         del store  # close RocksDB before readers open it
     return reports
 
 
-def _write_checked_first(path: Path, loader: StoreLoader, body: str | None, progress: bool,
+def _write_checked_first(path: Path, loader: StoreLoader, body: str | None, progress: Steps,
                          work_dir: Path | None) -> ImportReport:
     """--strict: the whole file as N-Triples in a temporary file, then to the loader."""
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="unkg-import-") as tmp:

@@ -14,6 +14,7 @@ from kg.ingest.undl import open_votes
 from kg.pipeline.build import build
 from kg.pipeline.declared import declare, history_checkpoint, new_declaration, write_declared
 from kg.pipeline.history import DEFAULT_REPORT, ImportReport, import_files, store_tally_mismatches
+from kg.progress import Steps
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT
 from kg.store.release import RELEASES, locked
 
@@ -77,7 +78,8 @@ def import_undl_command(ctx: click.Context, files: tuple[Path, ...], body: str |
         report_path.unlink(missing_ok=True)
     if store_path is not None:
         return
-    result = build(project, out, declared=declared)  # reuses the import's checkpoint
+    with Steps() as steps, steps.step("validating, exporting and publishing the new release"):
+        result = build(project, out, declared=declared)  # reuses the import's checkpoint
     rows = {Path(report.file).resolve(): report.rows for report in reports}
     write_declared(project, [replace(d, rows=rows.get(d.path, d.rows)) for d in declared])
     click.echo(f"published {result.release}: the curated graph and {len(declared)} declared "
@@ -95,7 +97,8 @@ def _import_into_standalone_store(files: Sequence[Path], body: str | None, store
     reports = import_files(files, target, body=body, strict=strict, progress=True,
                            skipped_log=log)
     events = [event for report in reports for event in report.emitted.events]
-    mismatches = store_tally_mismatches(ox.Store.read_only(str(target)), events)
+    with Steps() as steps, steps.step("checking the ballots against the official totals"):
+        mismatches = store_tally_mismatches(ox.Store.read_only(str(target)), events)
     click.echo(f"store {store_path}: {len(mismatches)} option(s) of the {len(events)} imported "
                "vote events whose ballots in the store disagree with the official totals")
     return reports

@@ -15,7 +15,9 @@ pyoxigraph, are written into the query as constants (`inline_terms`), the same
 text for the embedded store, `kg serve` and any remote endpoint.
 """
 
+import io
 import re
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,9 +29,13 @@ from typing import Protocol
 import click
 import pyoxigraph as ox
 import requests
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from kg.errors import CuratorError
-from kg.model.namespaces import shorten
+from kg.model.namespaces import ID, curie, shorten
 from kg.project import DEFAULT_STORE, query_files
 from kg.query import results
 from kg.query.names import Match, Names, did_you_mean
@@ -326,38 +332,125 @@ def run(query: SavedQuery, given: dict[str, str], backend: Backend) -> Answer | 
 
 # ---------------------------------------------------------------- output
 
-def compact(term: Term | None) -> str:
-    """A term as a reader wants it: literal values bare, IRIs as prefixed names."""
+_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?node ?label WHERE {
+  VALUES ?node { NODES }
+  ?node skos:prefLabel|rdfs:label ?label
+  FILTER (LANG(?label) IN ("", "en"))
+} ORDER BY ?node ?label
+"""
+
+
+def vocabulary_labels(answer: Answer, backend: Backend) -> dict[str, str]:
+    """The label of every vocabulary term in the answer (options, outcomes, stances, properties:
+    `unkg:Adopted` is "adopted"), by IRI. Entities of the graph (`id:…`) keep their prefixed
+    names: those are what a reader passes back as a parameter or opens at /id/."""
+    terms = {term for row in answer.rows for term in row.values()
+             if isinstance(term, ox.NamedNode) and not term.value.startswith(str(ID))
+             and curie(term.value)}  # a web address (a source's URL) stays as it is
+    if not terms:
+        return {}
+    text = _LABELS.replace("NODES", " ".join(sorted(str(term) for term in terms)))
+    labels: dict[str, str] = {}
+    try:
+        result = backend.select(text, {})
+    except CuratorError:  # an endpoint that refuses it: the local names will do
+        result = False
+    if not isinstance(result, bool):
+        for row in result:
+            labels.setdefault(row["node"].value, row["label"].value)
+    for term in terms:  # a term without a label (dcterms:date): its local name, in words
+        local = re.split(r"[#/]", term.value.rstrip("#/"))[-1]
+        labels.setdefault(term.value, heading(local).lower() if local else shorten(term.value))
+    return labels
+
+
+def readable(term: Term | None, labels: dict[str, str] | None = None) -> str:
+    """A term as a reader wants it: literal values bare, vocabulary terms by their labels,
+    other IRIs as prefixed names."""
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
+        return (labels or {}).get(term.value) or shorten(term.value)
     return f"_:{term.value}"
 
 
-def table(answer: Answer, max_width: int = 70) -> str:
-    """Aligned columns for reading.
-
-    A column `x` is left out when the query also selects its label `xLabel`, and so is a bound
-    parameter (the same on every row; its label, if selected, stays).
-    """
-    shown = [v for v in answer.variables
-             if f"{v}Label" not in answer.variables and v not in answer.bound]
-    cells = [[_clip(compact(row[v]), max_width) for v in shown] for row in answer.rows]
-    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(shown)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(shown, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-              for r in cells]
-    lines.append(f"({len(answer.rows)} row{'s' if len(answer.rows) != 1 else ''})")
-    return "\n".join(lines)
+def heading(variable: str) -> str:
+    """A column heading in words: `stateLabel` is "State", `roleLabel` "Role", `iso3` "ISO3",
+    `vote_event` "Vote event"."""
+    name = variable.removesuffix("Label") or variable
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").split()
+    words = [w.upper() if re.fullmatch(r"[a-z]{2,4}\d", w.lower()) or w.lower() in ACRONYMS
+             else w.lower() for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+ACRONYMS = {"iso", "iri", "un", "id", "url", "csv"}
+
+
+def shown_columns(answer: Answer) -> list[str]:
+    """A column `x` is left out when the query also selects its label `xLabel`, and so is a
+    bound parameter (the same on every row; its label, if selected, stays)."""
+    return [v for v in answer.variables
+            if f"{v}Label" not in answer.variables and v not in answer.bound]
+
+
+def table(answer: Answer, labels: dict[str, str] | None = None, width: int | None = None) -> str:
+    """The answer as a table that wraps to the terminal's `width` (rich): every value whole,
+    sentences wrapped between words, a long identifier folded. Where the columns cannot all fit
+    side by side, each row is shown as a record, one "Heading  value" line per column."""
+    width = width or 80
+    shown = shown_columns(answer)
+    cells = [[" ".join(readable(row[v], labels).split()) for v in shown] for row in answer.rows]
+    headings = [heading(v) for v in shown]
+    numeric = [bool(answer.rows) and all(
+        isinstance(row[v], ox.Literal) and row[v].datatype.value in NUMBERS  # type: ignore
+        for row in answer.rows if row[v] is not None) for v in shown]
+    # A word (a date, a code, an identifier) is broken only when it is longer than UNBROKEN;
+    # sentences wrap between words.
+    narrowest = [min(max([len(h), *(len(word) for row in cells for word in row[i].split())]),
+                     UNBROKEN) for i, h in enumerate(headings)]
+    side_by_side = sum(narrowest) + COLUMN_GAP * (len(shown) - 1) <= width
+    if side_by_side:
+        # Rows that wrap are ruled apart, so a reader sees where one ends.
+        wraps = any(len(cell) > WRAPS_AT for row in cells for cell in row)
+        grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_lines=wraps)
+        for h, least, right in zip(headings, narrowest, numeric, strict=True):
+            grid.add_column(h, overflow="fold", min_width=least,
+                            justify="right" if right else "left")
+        for row in cells:
+            grid.add_row(*(Text(cell) for cell in row))
+        blocks = [grid]
+    else:
+        blocks = []
+        for row in cells:
+            record = Table.grid(padding=(0, 2))
+            record.add_column(no_wrap=True)
+            record.add_column(overflow="fold")
+            for h, cell in zip(headings, row, strict=True):
+                record.add_row(Text(h), Text(cell))
+            blocks += [record, Text("")]
+    console = Console(width=width, file=io.StringIO(), highlight=False, color_system=None,
+                      emoji=False, markup=False)
+    if shown:
+        for block in blocks:
+            console.print(block)
+    text = "\n".join(line.rstrip() for line in
+                     console.file.getvalue().rstrip("\n").splitlines())  # type: ignore
+    count = len(answer.rows)
+    return (text + "\n" if text else "") + f"({count} row{'s' if count != 1 else ''})"
+
+
+WRAPS_AT = 40
+COLUMN_GAP = 3  # what rich puts between two columns (padding and the box's gap)
+UNBROKEN = 24
+NUMBERS = {XSD + name for name in ("integer", "decimal", "double", "float", "int", "long",
+                                   "nonNegativeInteger")}
 
 
 def csv_text(answer: Answer) -> str:
@@ -389,7 +482,47 @@ def _parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
     return given
 
 
-@click.command("query")
+class QueryCommand(click.Command):
+    """`kg query NAME --help` shows that query: its question, parameters and examples, then the
+    options every query takes."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        valued = {name for param in self.params if isinstance(param, click.Option)
+                  and not param.is_flag for name in param.opts}
+        names = [arg for before, arg in zip(["", *args], args, strict=False)
+                 if not arg.startswith("-") and before not in valued]
+        if names and any(arg in ctx.help_option_names for arg in args):
+            ctx.meta["kg.query"] = names[0]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        name = ctx.meta.get("kg.query")
+        if not name:
+            return super().format_help(ctx, formatter)
+        try:
+            query = saved_query(name)
+        except CuratorError as error:
+            raise click.UsageError(str(error)) from None
+        formatter.write_usage(ctx.command_path, f"{name} [--param NAME=VALUE]... [OPTIONS]")
+        formatter.write_paragraph()
+        formatter.write_text(query.title)
+        if query.question:
+            formatter.write_paragraph()
+            formatter.write_text(query.question)
+        rows = [(f"--param {p.name}=…", f"{p.description} ({p.type}; " + (
+            "required" if p.required else "default: any" if p.default == NO_DEFAULT
+            else f"default: {p.default}") + ")") for p in query.params]
+        with formatter.section("Parameters"):
+            formatter.write_dl(rows or [("(none)", "this query takes no parameter")])
+        for title, lines in (("Examples", query.examples), ("Notes", query.notes)):
+            if lines:
+                with formatter.section(title):
+                    for line in lines:  # as written: an example is copied, not read
+                        formatter.write(" " * formatter.current_indent + line + "\n")
+        self.format_options(ctx, formatter)
+
+
+@click.command("query", cls=QueryCommand)
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter, e.g. --param state=USA (repeatable).")
@@ -431,6 +564,7 @@ def query_command(name: str | None, params: tuple[str, ...], output: str, endpoi
     else:
         for line in answer.matched:
             click.echo(line)
-        click.echo(table(answer))
+        click.echo(table(answer, vocabulary_labels(answer, backend),
+                         shutil.get_terminal_size().columns))
         if answer.why_empty:
             click.echo(answer.why_empty)

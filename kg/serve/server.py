@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from kg.errors import CuratorError
+from kg.model.namespaces import PREFIXES
 from kg.project import DEFAULT_STORE, STATIC, context_file
 from kg.query.catalogue import Resolver, SavedQuery, Term, bind_params, catalogue, inline_terms
 from kg.serve.cache import AnswerCache, Cached
@@ -145,13 +146,16 @@ class Service:
             self.resolvers = {release: Resolver(self)}
         return self.resolvers[release]
 
-    def saved_answer(self, name: str, given: dict[str, str]) -> Reply:
+    def saved_answer(self, name: str, given: dict[str, str], media_type: str) -> Reply:
+        """The answer to a saved question in `media_type` (a SPARQL results format), or, for
+        SPARQL_TEXT, the query itself with the values written in (for the editor)."""
         if name not in self.queries:
             raise ProtocolError(HTTPStatus.NOT_FOUND, f"no saved query named {name!r}")
         query = self.queries[name]
-        bindings = bind_params(query, given, self.resolver())
-        return self.run_blocking(self.job("query", inline_terms(query.text, bindings),
-                                          "application/sparql-results+json"))
+        text = inline_terms(query.text, bind_params(query, given, self.resolver()))
+        if media_type == SPARQL_TEXT:
+            return Reply(200, SPARQL_TEXT + "; charset=utf-8", text.encode())
+        return self.run_blocking(self.job("query", text, media_type))
 
 
 # ---------------------------------------------------------------- routes
@@ -289,20 +293,41 @@ async def catalogue_listing(request: Request) -> Response:
     return JSONResponse(listed)
 
 
+# `?format=` of a saved question: the SPARQL results formats, and the query with its values
+# written in ("sparql", what "Open in the editor" loads). A download gets a file name.
+SPARQL_TEXT = "application/sparql-query"
+SAVED_FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv",
+                 "tsv": "text/tab-separated-values", "xml": "application/sparql-results+xml",
+                 "sparql": SPARQL_TEXT}
+
+
+async def prefixes(request: Request) -> Response:
+    """The project's prefixes, which the page's editor declares and its tables use."""
+    return JSONResponse({prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
+
+
 async def saved(request: Request) -> Response:
     service = service_of(request)
     params = parse_params(decode(request.scope["query_string"], "query string"), "query string")
     given = {key: values[-1] for key, values in params.items() if values and values[-1]}
     name = request.path_params["name"]
-    key = ("saved", name, tuple(sorted(given.items())))
-    return await _cached(service, key, lambda: _saved_response(service, name, given))
+    output = given.pop("format", "json")
+    if output not in SAVED_FORMATS:
+        raise ProtocolError(HTTPStatus.BAD_REQUEST, f"format={output}: give one of "
+                            f"{', '.join(SAVED_FORMATS)}")
+    key = ("saved", name, output, tuple(sorted(given.items())))
+    return await _cached(service, key, lambda: _saved_response(service, name, given, output))
 
 
-async def _saved_response(service: Service, name: str, given: dict[str, str]) -> Cached:
-    reply = await anyio.to_thread.run_sync(service.saved_answer, name, given)
+async def _saved_response(service: Service, name: str, given: dict[str, str],
+                          output: str) -> Cached:
+    reply = await anyio.to_thread.run_sync(service.saved_answer, name, given,
+                                           SAVED_FORMATS[output])
     response = _reply(reply, service.settings)
-    return Cached(reply.status, {k: v for k, v in response.headers.items()
-                                 if k != "content-length"}, reply.body)
+    headers = {k: v for k, v in response.headers.items() if k != "content-length"}
+    if output in ("csv", "tsv") and reply.status == 200:
+        headers["Content-Disposition"] = f'attachment; filename="{name}.{output}"'
+    return Cached(reply.status, headers, reply.body)
 
 
 async def _cached(service: Service, key: tuple,
@@ -396,6 +421,7 @@ def make_app(settings: Settings) -> Starlette:
         Route("/health", health),
         Route("/context.jsonld", context),
         Route("/api/queries", catalogue_listing),
+        Route("/api/prefixes", prefixes),
         Route("/api/queries/{name}", saved),
         Route("/id/{path:path}", entity),
         Route("/", index),
