@@ -90,7 +90,8 @@ for _country in (*pycountry.countries, *pycountry.historic_countries):
         if getattr(_country, field, None))
 for _code, _name in UN_CODES.items():
     STATE_NAMES.setdefault(_code, set()).add(_name)
-NAME_NOISE = {"THE", "OF", "AND", "REPUBLIC", "DEMOCRATIC", "PEOPLE'S", "STATE", "STATES", "ISLAMIC",
+NAME_NOISE = {"THE", "OF", "AND", "REPUBLIC", "DEMOCRATIC", "PEOPLE'S", "STATE", "STATES",
+              "ISLAMIC",
               "FEDERAL", "UNITED", "KINGDOM", "SOCIALIST", "ISLANDS", "ST"}
 
 
