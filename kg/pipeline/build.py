@@ -7,7 +7,7 @@ rename publishes them together (see kg.store.release).
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -31,7 +31,7 @@ from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file
 from kg.store.export import EXPORTS, Content, bind_prefixes, sorted_triples, write_exports
 from kg.store.release import discard, locked, new_release, publish
 from kg.validate.compiled import ShapeError, validate_store
-from kg.validate.report import ValidationResult, shapes_graph, validate
+from kg.validate.report import ValidationReport, ValidationResult, shapes_graph, validate
 
 STORE = "store"
 # The shape that finds facts only one source carries (shapes/rules.ttl): the summary counts them.
@@ -81,8 +81,20 @@ def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: boo
         report = validate(result.graph, result.ontology, project=result.project)
     if report.violations:
         raise CuratorError("the graph does not pass validation; nothing was written.\n"
-                           + report.text())
+                           + failure_text(report))
     result.warnings = report.warnings
+
+
+def failure_text(report: ValidationReport) -> str:
+    """A failed build's report: the warnings as a count, the violations listed, last, where a
+    curator's terminal ends (the full report is `kg validate`'s)."""
+    warnings = sum(1 for r in report.results if r.severity != "Violation") + sum(
+        n for (severity, _), n in report.omitted.items() if severity != "Violation")
+    violations = replace(report, graph=Graph(), results=report.violations, omitted={
+        key: n for key, n in report.omitted.items() if key[0] == "Violation"})
+    note = (f"{warnings} warning(s) and info(s) not listed here (`kg validate` lists them); "
+            "the violations, which stop the build:\n" if warnings else "")
+    return note + violations.text()
 
 
 def build(root: Path, out_dir: Path, *, declared: Sequence[DeclaredFile] | None = None,
