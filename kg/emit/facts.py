@@ -613,8 +613,10 @@ def _read_records(root: Path) -> list[Record]:
             continue  # not facts: the sentences deliberately not encoded (kg coverage reads it)
         display = path.relative_to(root).as_posix()
         data = read_yaml(path, display)
-        if data is None:
-            continue
+        if not data:  # an emptied file would silently drop every fact it held
+            raise CuratorError("the file holds no records; a facts file is a list of records "
+                               "(each starting with '- id:'); delete the file if it is meant "
+                               "to go", file=display)
         if not isinstance(data, list):
             raise CuratorError("a facts file is a list of records (each starting with '- id:')",
                                file=display)

@@ -5,8 +5,9 @@ been built and validated and every export and the store are complete; then one
 rename publishes them together (see kg.store.release).
 """
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -65,6 +66,38 @@ def build_graph(root: Path) -> BuildResult:
     return BuildResult(graph, ontology, root)
 
 
+def records_per_file(values: Iterable[str]) -> Counter[str]:
+    """How many records of each file a graph holds, from its unkg:curatedIn values
+    ("facts/claims.yaml#record-id", "sources/...csv#row=2")."""
+    return Counter(value.split("#", 1)[0] for value in set(values) if "#" in value)
+
+
+def _published_curated_in(nt: Path) -> Iterable[str]:
+    """The unkg:curatedIn values of a published N-Triples export, read line by line."""
+    curated = f"<{UNKG.curatedIn}>"
+    with nt.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if curated in line:
+                match = re.search(r'"((?:[^"\\]|\\.)*)"', line)
+                if match:
+                    yield match.group(1)
+
+
+def warn_lost_records(graph: Graph, out_dir: Path) -> None:
+    """A facts file holding under half the records it had in the published build is worth a
+    loud warning (a paste gone wrong, a file truncated): not a refusal, as curators do prune."""
+    published = out_dir / "unkg.nt"
+    if not published.is_file():
+        return
+    before = records_per_file(_published_curated_in(published))
+    now = records_per_file(str(o) for o in graph.objects(None, UNKG.curatedIn))
+    for file, count in sorted(before.items()):
+        if now[file] < count / 2:
+            click.echo(f"WARNING: {file} now holds {now[file]} record(s); the published build "
+                       f"has {count} from it. If records were lost by mistake, restore the "
+                       "file before publishing.", err=True)
+
+
 def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: bool) -> None:
     """Validation is part of the build: an invalid graph is never exported or published. The
     shapes run compiled to SPARQL on the release's own store (kg.validate.compiled); pyshacl,
@@ -106,6 +139,7 @@ def build(root: Path, out_dir: Path, *, declared: Sequence[DeclaredFile] | None 
     (kg import-undl passes the set it is about to declare).
     """
     result = build_graph(root)
+    warn_lost_records(result.graph, out_dir)
     result.declared = list(read_declared(root) if declared is None else declared)
     data = sorted_triples(result.graph)
     ontology = sorted_triples(result.ontology)
