@@ -12,6 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.errors import CuratorError
 from kg.ingest.files import read_bytes, read_text
 from kg.ingest.quotes import FoldedText
+from kg.ingest.undl import check_utf8
 from kg.ingest.yamlio import read_yaml
 from kg.model.iris import source_iri
 from kg.model.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, UNKG, XSD
@@ -82,8 +83,10 @@ def load_sources(root: Path) -> dict[str, Source]:
             raise CuratorError("no document beside this metadata file (.txt, .csv or .md)",
                                file=display)
         document_display = document.relative_to(root).as_posix()
-        digest = hashlib.sha256(read_bytes(document, document_display,
-                                           limit=SIZE_LIMIT)).hexdigest()
+        data = read_bytes(document, document_display, limit=SIZE_LIMIT)
+        if document.suffix == ".csv":  # a bad byte named by row and column name
+            check_utf8(document, document_display, iter([data]))
+        digest = hashlib.sha256(data).hexdigest()
         if digest != meta["sha256"]:
             raise CuratorError(
                 f"{document.name} does not match its sha256 (file has {digest}); sources are "

@@ -252,7 +252,7 @@ class CsvVotes:
             any_data = False
             for fields in reader:
                 row += 1
-                self.rows = row - 2  # rows read before this one, for a csv.Error's message
+                self.rows = row - 1  # rows read so far: a csv.Error is in the next one
                 if not row & 8191 and progress is not None:  # every 8192 rows: bytes read
                     progress(handle.buffer.tell())
                 any_data = any_data or bool(fields)
