@@ -289,6 +289,7 @@ NASTY = [b"&a ", b"*a", b"<<: ", b"\x00", b"\xff", b"\xc3", b"\t", b": ", b"- ",
          b"~", b"?", b"!!python/object:os.system", b"\r", b"\xef\xbb\xbf", b",", b"\n",
          b"93000000", b"ZZZ", b"#", b"%YAML 1.1\n---\n", b"\xe2\x80\xa8"]
 FUZZ_EXAMPLES = int(os.environ.get("UNKG_FUZZ_EXAMPLES", "300"))
+FUZZ_LOG = os.environ.get("UNKG_FUZZ_LOG")  # a file for progress, on long runs
 
 
 @st.composite
@@ -366,6 +367,8 @@ def test_fuzzed_files_are_read_or_refused_cleanly(fuzz_project: tuple[Path, Path
             path.write_bytes(original)
             if name.endswith(".csv"):
                 _rehash(project, name)
+            if FUZZ_LOG and (counts["read"] + counts["refused"]) % 100 == 0:
+                Path(FUZZ_LOG).write_text(f"{counts}\n", encoding="utf-8")
 
     check()
     print(f"fuzz: {FUZZ_EXAMPLES} examples, {counts['read']} read, {counts['refused']} refused")
