@@ -256,6 +256,28 @@ def test_hostile_input_is_refused_with_one_message(case: str, previous_output: P
     assert _published(previous_output) == before
 
 
+def test_failed_validation_ends_with_its_violations(previous_output: Path,
+                                                    tmp_path: Path) -> None:
+    """A build that fails validation: the warnings as a count, the violation last."""
+    project = copy_project(tmp_path)
+    _edit(project, "facts/actors.yaml", "  members: [state:DNK, ",
+          "  members: [post:kremlin-spokesperson, state:DNK, ")
+    before = _published(previous_output)
+
+    result = _run_build(project, previous_output)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert re.match(r"Does NOT pass: 1 violation\(s\) listed below; \d+ warning\(s\) and "
+                    r"info\(s\) not listed", lines[1]), lines[1]
+    assert "== Warnings" not in result.stderr
+    assert lines[-1].strip() == "curated in: facts/actors.yaml#european-council-members"
+    assert "value: id:post/kremlin-spokesperson" in lines[-2]
+    assert len(lines) < 15, result.stderr
+    assert _published(previous_output) == before
+
+
 def test_lost_records_warn_loudly(previous_output: Path, tmp_path: Path) -> None:
     """Most of a facts file gone (but not all: that is refused) builds, with a warning."""
     project = copy_project(tmp_path)

@@ -125,9 +125,10 @@ def failure_text(report: ValidationReport) -> str:
         n for (severity, _), n in report.omitted.items() if severity != "Violation")
     violations = replace(report, graph=Graph(), results=report.violations, omitted={
         key: n for key, n in report.omitted.items() if key[0] == "Violation"})
-    note = (f"{warnings} warning(s) and info(s) not listed here (`kg validate` lists them); "
-            "the violations, which stop the build:\n" if warnings else "")
-    return note + violations.text()
+    count = len(violations.results) + sum(violations.omitted.values())
+    listed = violations.text().split("\n", 1)[1]  # its verdict line would count 0 warnings
+    return (f"Does NOT pass: {count} violation(s) listed below; {warnings} warning(s) and "
+            f"info(s) not listed (`kg validate` lists them).\n{listed}")
 
 
 def build(root: Path, out_dir: Path, *, declared: Sequence[DeclaredFile] | None = None,
