@@ -80,9 +80,10 @@ MODALITIES = {"vote": False, "recorded vote": False, "without vote": True, "": F
 PERMANENT = {"TRUE": True, "FALSE": False, "": None}
 LINK_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
 # State codes: ISO 3166-1 alpha-3 (current) and ISO 3166-3 (former: SUN, YUG, CSK, DDR, YMD ...),
-# both from pycountry, plus codes the UN's own files use outside ISO (none found so far in the
-# published layouts; a code refused here is reported row by row, never dropped silently).
-UN_CODES: dict[str, str] = {}
+# both from pycountry, plus codes the UN's voting files use outside ISO: YAR, the Yemen Arab
+# Republic (1947-1990), which ISO coded YEM (as the project's history generator,
+# benchmarks/make_history.py, writes it). A code refused here is reported with its row.
+UN_CODES: dict[str, str] = {"YAR": "Yemen Arab Republic"}
 STATE_NAMES: dict[str, set[str]] = {}
 for _country in (*pycountry.countries, *pycountry.historic_countries):
     STATE_NAMES.setdefault(_country.alpha_3, set()).update(
