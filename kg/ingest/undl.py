@@ -363,16 +363,19 @@ def check_utf8(path: Path, file: str, blocks: Iterator[bytes]) -> None:
     Fed with the file's blocks as they are hashed (the bulk import checks the whole file before
     it loads any of it), so it costs no extra read."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    offset = 0  # bytes before the current block
+    start = 0  # where the bytes the decoder is looking at begin (its pending ones first)
     try:
         for block in blocks:
+            start = offset - len(decoder.getstate()[0])
             decoder.decode(block)
             if b"\x00" in block:  # valid UTF-8, but no CSV field holds one
                 _bad_byte(path, file, offset + block.index(b"\x00"))
             offset += len(block)
-        decoder.decode(b"", final=True)
+        start = offset - len(decoder.getstate()[0])
+        decoder.decode(b"", final=True)  # a sequence cut off by the end of the file
     except UnicodeDecodeError as err:
-        _bad_byte(path, file, offset + err.start)
+        _bad_byte(path, file, start + err.start)
 
 
 def locate_bad_byte(path: Path, file: str) -> NoReturn:
