@@ -35,6 +35,7 @@ from kg.model.vocabulary import BODIES
 
 LEFT_OUT = "left-out.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-() ]*$")  # fits in an IRI once slugged
 COMMON = {"id", "kind", "evidence", "note", "reviewed"}
 # kind -> (required fields, optional fields), besides id, kind, evidence and note.
 KINDS: dict[str, tuple[set[str], set[str]]] = {
@@ -177,6 +178,11 @@ class Facts:
             raise record.error("missing field 'id'")
         if not ID_PATTERN.match(record.id) and record.kind != "vote-event":
             raise record.error("an id uses lower-case letters, digits and single hyphens")
+        for value in (record.id, record.data.get("symbol")):
+            if record.kind in ("vote-event", "resolution") and isinstance(value, str) and (
+                    not SYMBOL_PATTERN.match(value)):
+                raise record.error(f"{value!r} is not a UN symbol or id (letters, digits and "
+                                   "/ . - ( ) and spaces, e.g. A/RES/ES-11/7)")
         if record.kind not in KINDS:
             raise record.error(f"unknown kind {record.kind!r}; use one of "
                                f"{', '.join(sorted(KINDS))}")

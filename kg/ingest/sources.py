@@ -32,6 +32,7 @@ LAYOUTS = (None, "ga", "sc")
 # An IRI a page may link to: http(s), and none of the characters an IRI cannot hold (RFC 3987).
 WEB_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SOURCE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -112,8 +113,9 @@ def _check_meta(meta: dict, display: str) -> None:
         if value is not None and not isinstance(value, str):
             refuse(f"must be text, not {value!r}; quote it")
     key = "id"
-    if not meta.get("id"):
-        refuse("the source needs an id")
+    if not meta.get("id") or not SOURCE_ID.match(meta["id"]):
+        refuse(f"{meta.get('id')!r} is not a source id: lower-case letters, digits and single "
+               "hyphens (it becomes part of the source's IRI)")
     key = "date"
     if meta.get("date") is not None and not isinstance(meta["date"], date):
         refuse(f"{meta['date']!r} is not a date; write YYYY-MM-DD (or null if not stated)")
