@@ -319,7 +319,7 @@ NASTY = [b"&a ", b"*a", b"<<: ", b"\x00", b"\xff", b"\xc3", b"\t", b": ", b"- ",
          b"'", b'"', b"2025-02-30", b"2025-02-24T10:00:00", b"-1", b"1.5", b"1e9", b"null",
          b"~", b"?", b"!!python/object:os.system", b"\r", b"\xef\xbb\xbf", b",", b"\n",
          b"93000000", b"ZZZ", b"#", b"%YAML 1.1\n---\n", b"\xe2\x80\xa8"]
-FUZZ_EXAMPLES = int(os.environ.get("UNKG_FUZZ_EXAMPLES", "1000"))
+FUZZ_EXAMPLES = int(os.environ.get("UNKG_FUZZ_EXAMPLES", "500"))
 FUZZ_LOG = os.environ.get("UNKG_FUZZ_LOG")  # a file for progress, on long runs
 FUZZ_SEED = os.environ.get("UNKG_FUZZ_SEED")  # another fixed seed, for a long run in shards
 BUILD_EVERY = 25  # every 25th refused mutation also goes through the whole build
@@ -382,7 +382,7 @@ def test_fuzzed_files_are_read_or_refused_cleanly(fuzz_project: tuple[Path, Path
     """Generated mutations of the shipped files: the loaders either read the file or raise one
     CuratorError naming a file; any other exception is a traceback a curator would see. Every
     25th refused mutation also goes through the whole build, which must leave the published
-    build as it was. UNKG_FUZZ_EXAMPLES sets the count (1,000 by default: about two minutes)."""
+    build as it was. UNKG_FUZZ_EXAMPLES sets the count (500 by default: one to two minutes)."""
     project, out = fuzz_project
     published = _published(out)
     ontology = load_ontology()
