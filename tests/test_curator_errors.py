@@ -64,9 +64,9 @@ CASES = {
                         "  evidence: [{source: moscow-times-2025-02-25, quote: Peskov}]\n- id: "),
         ["peskov-balanced-position-mt", "also used by", "ids must be unique"]),
     "tally that does not add up": (
-        lambda p: _edit(p, "facts/claims.yaml", "  abstain: 5\n  total: 15",
-                        "  abstain: 4\n  total: 15"),
-        ["facts/claims.yaml", "does not add up", "10 + 0 + 4 is not the total 15"]),
+        lambda p: _edit(p, "facts/claims.yaml", "  yes: 10\n  no: 0\n  abstain: 5\n  total: 15",
+                        "  yes: 15\n  no: 0\n  abstain: 5\n  total: 15"),
+        ["facts/claims.yaml", "does not add up", "15 + 0 + 5 is not the total 15"]),
     "unknown field": (
         lambda p: _edit(p, "facts/statements.yaml", "  speaker: person:dmitry-peskov",
                         "  speeker: person:dmitry-peskov"),

@@ -1,11 +1,14 @@
 """Evidence: the Web Annotation that ties a fact to the exact characters (or row) of a source."""
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
 
 from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
+from kg.ingest.quotes import fold
 from kg.ingest.sources import Source
 from kg.model.iris import evidence_iri, part_iri
 from kg.model.namespaces import DCTERMS, OA, PROV, RDF, UNKG, XSD
@@ -42,6 +45,7 @@ def emit_quote_evidence(
     if not spans:
         nearest = source.folded.nearest(quote)
         hint = f'; the nearest text is "{nearest}"' if nearest else ""
+        hint += _invisible_difference(fold(quote), source.folded.folded)
         raise CuratorError(
             f'quote "{quote}" is not in {source.display}{hint}. Copy the words from the article',
             file=file,
@@ -75,6 +79,25 @@ def emit_quote_evidence(
     graph.add((position_sel, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
     graph.add((position_sel, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
     return span.exact
+
+
+def _invisible_difference(quote: str, article: str) -> str:
+    """A quote that differs from the article only in Unicode normalisation (NFD "e" + U+0301
+    against NFC "é"): the two look the same on screen, so name the code points."""
+    form = "NFC" if unicodedata.is_normalized("NFC", article) else "NFD"
+    written = unicodedata.normalize(form, quote)
+    if written == quote or written not in article:
+        return ""
+    clusters = re.findall(r".[\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff]*", quote, re.S)
+    different = next(c for c in clusters if unicodedata.normalize(form, c) != c)
+
+    def points(text: str) -> str:
+        return " ".join(f"U+{ord(ch):04X}" for ch in text)
+
+    return (f'. The two look alike but differ in Unicode normalisation: the quote writes '
+            f'"{different}" as {points(different)}, the article as '
+            f"{points(unicodedata.normalize(form, different))} ({form}); retype the accented "
+            "letters or save the facts file in NFC")
 
 
 def emit_fragment_evidence(graph: TripleSink, evidence_id: str, source: Source, value: str,

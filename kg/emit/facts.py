@@ -9,7 +9,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.emit.evidence import emit_quote_evidence
 from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
+from kg.ingest.numbers import appears_in
 from kg.ingest.sources import Source
 from kg.ingest.yamlio import LINE, read_yaml
 from kg.model.iris import (
@@ -34,6 +35,7 @@ from kg.model.vocabulary import BODIES
 
 LEFT_OUT = "left-out.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-() ]*$")  # fits in an IRI once slugged
 COMMON = {"id", "kind", "evidence", "note", "reviewed"}
 # kind -> (required fields, optional fields), besides id, kind, evidence and note.
 KINDS: dict[str, tuple[set[str], set[str]]] = {
@@ -75,6 +77,17 @@ REF_PREFIX = {"organization": "org", "resolution": "doc", "described-group": "gr
 MOTIONS = ["doc", "draft", "amendment", "amendments"]
 POSITIONS = {"support": UNKG.supported, "opposition": UNKG.opposed}
 COUNT_FIELDS = {"yes": "yes", "no": "no", "abstain": "abstain"}
+# Field types beyond the default (one string, or a list of strings for fields that name many).
+COUNTS = {"yes", "no", "abstain", "total", "minimum_yes_votes"}
+BOOLEANS = {"omits", "direct", "permanent_member_veto"}
+DATES = {"date"}
+MAPPINGS = {"reviewed"}
+# Fields that hold one value, never a list.
+SINGLE = {"id", "kind", "name", "symbol", "text", "description", "note", "option", "outcome",
+          "position", "result", "body", "motion", "speaker", "document", "amends", "draft_of",
+          "proposed_for", "post_in", "state", "date_status", "reason", "event_kind",
+          "original_wording", "proposed_wording", "title", "stance", "event"}
+EVIDENCE_FIELDS = {"source", "quote", "occurrence"}
 # Actor kinds: IRI prefix, class, the field that links it, the property, the kinds it may name.
 ACTORS: dict[str, tuple[str, URIRef, str, URIRef, list[str] | None]] = {
     "person": ("person", UNKG.Person, "posts", ORG.holds, ["post"]),
@@ -165,6 +178,11 @@ class Facts:
             raise record.error("missing field 'id'")
         if not ID_PATTERN.match(record.id) and record.kind != "vote-event":
             raise record.error("an id uses lower-case letters, digits and single hyphens")
+        for value in (record.id, record.data.get("symbol")):
+            if record.kind in ("vote-event", "resolution") and isinstance(value, str) and (
+                    not SYMBOL_PATTERN.match(value)):
+                raise record.error(f"{value!r} is not a UN symbol or id (letters, digits and "
+                                   "/ . - ( ) and spaces, e.g. A/RES/ES-11/7)")
         if record.kind not in KINDS:
             raise record.error(f"unknown kind {record.kind!r}; use one of "
                                f"{', '.join(sorted(KINDS))}")
@@ -179,8 +197,28 @@ class Facts:
         for name in sorted(required - fields):
             raise record.error(f"missing field {name!r} (a {record.kind} needs "
                                f"{', '.join(sorted(required))})")
+        for name in sorted(fields):
+            _check_type(record, name, record.data[name], required)
         if record.kind in NEEDS_EVIDENCE and not record.list("evidence"):
             raise record.error("no evidence: add at least one {source, quote} from an article")
+        self._check_numbers(record)
+
+    def _check_numbers(self, record: Record) -> None:
+        """A count must appear in the record's quoted words (digits or words): a tally of
+        93,000,000 cannot stand on "93 votes in favor"."""
+        quotes = [str(item.get("quote", "")) for item in record.list("evidence")
+                  if isinstance(item, dict)]
+        if not quotes:
+            return
+        for name in sorted(COUNTS & set(record.data)):
+            value = record.data[name]
+            if value is None:
+                continue
+            if not any(appears_in(value, quote) for quote in quotes):
+                raise record.error(
+                    f"{name}: {value} does not appear in the quoted words (as digits or "
+                    f"words); check the number against the quote, or quote the words that "
+                    f"give it")
 
     # -- references -----------------------------------------------------------------------
 
@@ -202,7 +240,11 @@ class Facts:
 
     def refs_of(self, record: Record, key: str, kinds: list[str] | None = None
                 ) -> list[URIRef]:
-        return [self.ref(record, value, kinds) for value in record.list(key)]
+        own = self.refs.get(f"{REF_PREFIX.get(record.kind, record.kind)}:{record.id}")
+        targets = [self.ref(record, value, kinds) for value in record.list(key)]
+        if own is not None and own in targets:
+            raise record.error(f"{key} names the record itself; name another record")
+        return targets
 
     def vote_event(self, record: Record, key: Any) -> tuple[str, URIRef]:
         text = str(key)
@@ -577,8 +619,10 @@ def _read_records(root: Path) -> list[Record]:
             continue  # not facts: the sentences deliberately not encoded (kg coverage reads it)
         display = path.relative_to(root).as_posix()
         data = read_yaml(path, display)
-        if data is None:
-            continue
+        if not data:  # an emptied file would silently drop every fact it held
+            raise CuratorError("the file holds no records; a facts file is a list of records "
+                               "(each starting with '- id:'); delete the file if it is meant "
+                               "to go", file=display)
         if not isinstance(data, list):
             raise CuratorError("a facts file is a list of records (each starting with '- id:')",
                                file=display)
@@ -586,19 +630,85 @@ def _read_records(root: Path) -> list[Record]:
     return records
 
 
+def _check_type(record: Record, name: str, value: Any, required: set[str]) -> None:
+    """Each field's type, so nothing is read as what it is not (a mapping as a name, 0 as 1)."""
+    if value is None:
+        if name in required or name in {"id", "kind"}:
+            raise record.error(f"{name} is empty; give a value")
+        return
+    if name in COUNTS:
+        _count(record, name, minimum=1 if name == "minimum_yes_votes" else 0)
+    elif name in BOOLEANS:
+        if not isinstance(value, bool):
+            raise record.error(f"{name} must be true or false, not {value!r}")
+    elif name in DATES:
+        _date(record, value)
+    elif name in MAPPINGS:
+        if not isinstance(value, dict):
+            raise record.error(f"{name} must be a mapping, e.g. {{by: A. Curator, date: "
+                               "2025-03-01}")
+        for key in sorted(set(value) - {LINE}):
+            if key == "date":
+                _date(record, value[key])
+            elif not isinstance(value[key], str):
+                raise record.error(f"{name}.{key} must be text, not {_shown(value[key])}")
+    elif name == "evidence":
+        for n, item in enumerate(value if isinstance(value, list) else [value], start=1):
+            _check_evidence(record, n, item)
+    elif isinstance(value, list) and name not in SINGLE:
+        for item in value:
+            if not isinstance(item, str):
+                raise record.error(f"{name} lists {_shown(item)}; each entry must be text "
+                                   "(quote it if it is a number)")
+    elif not isinstance(value, str):
+        raise record.error(f"{name} must be text, not {_shown(value)}"
+                           + ("; quote it" if isinstance(value, int | float | date) else ""))
+
+
+def _check_evidence(record: Record, n: int, item: Any) -> None:
+    if not isinstance(item, dict) or not {"source", "quote"} <= set(item):
+        raise record.error(f"evidence item {n} needs a source and a quote")
+    for key in sorted(set(item) - EVIDENCE_FIELDS - {LINE}):
+        raise record.error(f"evidence item {n}: unknown field {key!r}; an item has source, "
+                           "quote and, if needed, occurrence")
+    for key in ("source", "quote"):
+        if not isinstance(item[key], str) or not item[key].strip():
+            raise record.error(f"evidence item {n}: {key} must be text, not "
+                               f"{_shown(item[key])}")
+    occurrence = item.get("occurrence")
+    if occurrence is not None and (not isinstance(occurrence, int) or
+                                   isinstance(occurrence, bool) or occurrence < 1):
+        raise record.error(f"evidence item {n}: occurrence must be a whole number from 1 (the "
+                           f"first time the quote appears), not {occurrence!r}")
+
+
+def _shown(value: Any) -> str:
+    """A value as the curator wrote it, without the loader's line markers."""
+    if isinstance(value, dict):
+        return "a mapping {" + ", ".join(f"{k}: ..." for k in value if k != LINE) + "}"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
 def _date(record: Record, value: Any) -> Literal:
+    if isinstance(value, datetime):
+        raise record.error(f"{value!r} has a time of day, which is not kept; write YYYY-MM-DD")
     if isinstance(value, date):
         return Literal(value.isoformat(), datatype=XSD.date)
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise record.error(f"{_shown(value)} is not a date; write YYYY-MM-DD")
     try:
-        return Literal(date.fromisoformat(str(value)).isoformat(), datatype=XSD.date)
+        return Literal(date.fromisoformat(value.strip()).isoformat(), datatype=XSD.date)
     except ValueError:
         raise record.error(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-def _count(record: Record, key: str) -> Literal:
+def _count(record: Record, key: str, minimum: int = 0) -> Literal:
     value = record.data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise record.error(f"{key} must be a whole number of votes, not {value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise record.error(f"{key} must be a whole number of votes from {minimum}, not "
+                           f"{_shown(value)}")
     return Literal(value)
 
 

@@ -1,6 +1,7 @@
 """The source documents: article texts and official records, each with its metadata beside it."""
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -9,7 +10,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import CuratorError
+from kg.ingest.files import read_bytes, read_text
 from kg.ingest.quotes import FoldedText
+from kg.ingest.undl import check_utf8
 from kg.ingest.yamlio import read_yaml
 from kg.model.iris import source_iri
 from kg.model.namespaces import DCTERMS, PROV, RDF, RDFS, SCHEMA, UNKG, XSD
@@ -23,6 +26,13 @@ PROPERTIES = {
     "date": SCHEMA.datePublished,
     "url": SCHEMA.url,
 }
+SIZE_LIMIT = 64 * 1024 * 1024  # bytes per source document: the shipped ones are under 100 kB
+TEXT_FIELDS = ("id", "title", "publisher", "language", "note")
+LAYOUTS = (None, "ga", "sc")
+# An IRI a page may link to: http(s), and none of the characters an IRI cannot hold (RFC 3987).
+WEB_IRI = re.compile(r'^https?://[^\s<>"{}|\\^`]+$')
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SOURCE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -42,9 +52,8 @@ class Source:
 
     @cached_property
     def text(self) -> str:
-        # newline="" keeps the characters exactly as stored, so offsets are the file's own.
-        with self.path.open(encoding="utf-8", newline="") as handle:
-            return handle.read()
+        # Read as stored (no newline translation), so offsets are the file's own; strict UTF-8.
+        return read_text(self.path, self.display, limit=SIZE_LIMIT)
 
     @cached_property
     def folded(self) -> FoldedText:
@@ -66,6 +75,7 @@ def load_sources(root: Path) -> dict[str, Source]:
                 "does not state",
                 file=display,
             )
+        _check_meta(meta, display)
         document = next(
             (meta_path.with_suffix(s) for s in TEXT_SUFFIXES if meta_path.with_suffix(s).exists()),
             None,
@@ -73,7 +83,11 @@ def load_sources(root: Path) -> dict[str, Source]:
         if document is None:
             raise CuratorError("no document beside this metadata file (.txt, .csv or .md)",
                                file=display)
-        digest = hashlib.sha256(document.read_bytes()).hexdigest()
+        document_display = document.relative_to(root).as_posix()
+        data = read_bytes(document, document_display, limit=SIZE_LIMIT)
+        if document.suffix == ".csv":  # a bad byte named by row and column name
+            check_utf8(document, document_display, iter([data]))
+        digest = hashlib.sha256(data).hexdigest()
         if digest != meta["sha256"]:
             raise CuratorError(
                 f"{document.name} does not match its sha256 (file has {digest}); sources are "
@@ -83,9 +97,43 @@ def load_sources(root: Path) -> dict[str, Source]:
         source_id = str(meta["id"])
         if source_id in sources:
             raise CuratorError(f"source id {source_id!r} is used twice", file=display)
-        sources[source_id] = Source(source_id, document, document.relative_to(root).as_posix(),
-                                    meta)
+        source = Source(source_id, document, document_display, meta)
+        _ = source.text  # decoded now: a bad byte stops the build before anything is emitted
+        sources[source_id] = source
     return sources
+
+
+def _check_meta(meta: dict, display: str) -> None:
+    """Each metadata field's type: text where text, a real date, web links only."""
+    def refuse(message: str) -> None:
+        raise CuratorError(message, file=display, record=f"field {key!r}")
+
+    for key in TEXT_FIELDS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            refuse(f"must be text, not {value!r}; quote it")
+    key = "id"
+    if not meta.get("id") or not SOURCE_ID.match(meta["id"]):
+        refuse(f"{meta.get('id')!r} is not a source id: lower-case letters, digits and single "
+               "hyphens (it becomes part of the source's IRI)")
+    key = "date"
+    if meta.get("date") is not None and not isinstance(meta["date"], date):
+        refuse(f"{meta['date']!r} is not a date; write YYYY-MM-DD (or null if not stated)")
+    key = "sha256"
+    if not isinstance(meta["sha256"], str) or not SHA256.match(meta["sha256"]):
+        refuse("must be the document's SHA-256 as 64 lower-case hex digits")
+    key = "layout"
+    if meta.get("layout") not in LAYOUTS:
+        refuse(f"{meta['layout']!r} is not a layout; use ga or sc")
+    for key in ("url", "primary_sources"):
+        value = meta.get(key)
+        links = value if isinstance(value, list) else [] if value is None else [value]
+        if key == "url" and isinstance(value, list):
+            refuse("one URL, not a list")
+        for link in links:
+            if not isinstance(link, str) or not WEB_IRI.match(link):
+                refuse(f"{link!r} is not a web address: it must start with http:// or "
+                       "https:// and hold no spaces, quotes or <>; encode a space as %20")
 
 
 def emit_source(graph: Graph, source: Source) -> None:

@@ -28,6 +28,8 @@ emitter's hot loop does no parsing of its own.
 import codecs
 import csv
 import re
+import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +37,10 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
+import pycountry
+
 from kg.errors import CuratorError
+from kg.ingest.files import check_regular
 from kg.model.iris import canonical_symbol
 from kg.model.namespaces import RFC7111
 from kg.model.vocabulary import OPTIONS
@@ -74,6 +79,38 @@ CODE = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")
 MODALITIES = {"vote": False, "recorded vote": False, "without vote": True, "": False}
 PERMANENT = {"TRUE": True, "FALSE": False, "": None}
 LINK_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
+# State codes: ISO 3166-1 alpha-3 (current) and ISO 3166-3 (former: SUN, YUG, CSK, DDR, YMD ...),
+# both from pycountry, plus codes the UN's voting files use outside ISO: YAR, the Yemen Arab
+# Republic (1947-1990), which ISO coded YEM (as the project's history generator,
+# benchmarks/make_history.py, writes it). A code refused here is reported with its row.
+UN_CODES: dict[str, str] = {"YAR": "Yemen Arab Republic"}
+STATE_NAMES: dict[str, set[str]] = {}
+for _country in (*pycountry.countries, *pycountry.historic_countries):
+    STATE_NAMES.setdefault(_country.alpha_3, set()).update(
+        getattr(_country, field) for field in ("name", "official_name", "common_name")
+        if getattr(_country, field, None))
+for _code, _name in UN_CODES.items():
+    STATE_NAMES.setdefault(_code, set()).add(_name)
+NAME_NOISE = {"THE", "OF", "AND", "REPUBLIC", "DEMOCRATIC", "PEOPLE'S", "STATE", "STATES",
+              "ISLAMIC",
+              "FEDERAL", "UNITED", "KINGDOM", "SOCIALIST", "ISLANDS", "ST"}
+
+
+def _words(name: str) -> set[str]:
+    """The telling words of a state's name, in capitals without accents or punctuation."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    return set(re.findall(r"[A-Z']{3,}", plain)) - NAME_NOISE
+
+
+STATE_WORDS = {code: set().union(*(_words(n) for n in names))
+               for code, names in STATE_NAMES.items()}
+
+
+def name_matches(code: str, name: str) -> bool:
+    """True if the name a file gives shares a telling word with a name of the code (or is
+    blank): "VENEZUELA (BOLIVARIAN REPUBLIC OF)" matches VEN, "FRANCE" does not match AGO."""
+    words = _words(name)
+    return not words or not STATE_WORDS.get(code) or bool(words & STATE_WORDS[code])
 
 Ballot = tuple[int, "Motion", str, str, str, str]  # row, motion, state, vote code, name, permanent
 ProblemHandler = Callable[[int, str], None]
@@ -154,11 +191,16 @@ class CsvVotes:
         self.path, self.file, self.strict, self.strict_hint = path, file, strict, strict_hint
         self.on_problem = on_problem
         self.rows = 0
+        self.named: set[str] = set()  # codes whose name was checked (one warning per code)
+        check_regular(path, file)
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 header = next(csv.reader(handle), None)
         except UnicodeDecodeError:
             locate_bad_byte(path, file)
+        except csv.Error as err:
+            raise CuratorError(f"the header cannot be read as CSV ({err})", file=file,
+                               record="row 1") from None
         if not header:
             raise CuratorError("the file is empty; expected a UN Digital Library voting CSV",
                                file=file)
@@ -170,6 +212,13 @@ class CsvVotes:
         if self.strict or self.on_problem is None:
             raise CuratorError(message + self.strict_hint, file=self.file, record=f"row {row}")
         self.on_problem(row, message)
+
+    def check_name(self, row: int, code: str, name: str) -> None:
+        """A name that is not the code's is worth a look, not a refusal (names change)."""
+        if not name_matches(code, name):
+            known = sorted(STATE_NAMES[code])[0]
+            sys.stderr.write(f"warning: {self.file}: row {row}: the name {name!r} is not one "
+                             f"of {code} ({known}); check the code\n")
 
     def where(self, first: int, last: int | None = None) -> str:
         """The rows of a fact, as an RFC 7111 fragment ('FILE#row=N-M'; row 1 is the header)."""
@@ -185,6 +234,9 @@ class CsvVotes:
             yield from self._ballots()
         except UnicodeDecodeError:
             locate_bad_byte(self.path, self.file)
+        except csv.Error as err:  # a field over csv's limit, a quote left open: not one row's
+            raise CuratorError(f"cannot be read as CSV ({err}); check the quotes on this row",
+                               file=self.file, record=f"row {self.rows + 2}") from None
 
     def _ballots(self) -> Iterator[Ballot]:
         at = self.layout.index
@@ -198,10 +250,13 @@ class CsvVotes:
             reader = csv.reader(handle)
             next(reader, None)
             row = 1
+            any_data = False
             for fields in reader:
                 row += 1
+                self.rows = row - 1  # rows read so far: a csv.Error is in the next one
                 if not row & 8191 and progress is not None:  # every 8192 rows: bytes read
                     progress(handle.buffer.tell())
+                any_data = any_data or bool(fields)
                 if len(fields) != width:
                     if fields:  # a blank line is no row of data
                         problem(row, f"{len(fields)} fields where the header has {width}; "
@@ -216,11 +271,16 @@ class CsvVotes:
                     continue
                 iso3 = fields[i_code].strip().upper()
                 if iso3 not in codes:
-                    if not CODE.match(iso3):
-                        problem(row, f"state code {fields[i_code]!r} is not a member code "
-                                     "(USA, SUN, ...)")
+                    if not CODE.match(iso3) or iso3 not in STATE_NAMES:
+                        problem(row, f"state code {fields[i_code]!r} is not an ISO 3166 "
+                                     "alpha-3 code, current (USA, AGO) or former (SUN, YUG, "
+                                     "CSK, DDR); check the code of "
+                                     f"{fields[i_name]!r}")
                         continue
                     codes.add(iso3)
+                if iso3 not in self.named:
+                    self.named.add(iso3)
+                    self.check_name(row, iso3, fields[i_name])
                 if motion is None:
                     try:
                         motion = self._motion(row, fields)
@@ -234,6 +294,9 @@ class CsvVotes:
                     continue
                 yield row, motion, iso3, code, fields[i_name], permanent
             self.rows = row - 1
+        if not any_data:
+            raise CuratorError("the header is there but no row of votes follows it; give the "
+                               "file with its rows", file=self.file, record="row 2")
 
     def _motion(self, row: int, fields: list[str]) -> Motion:
         """The resolution of a row, checked: ValueError says what is wrong."""
@@ -300,14 +363,19 @@ def check_utf8(path: Path, file: str, blocks: Iterator[bytes]) -> None:
     Fed with the file's blocks as they are hashed (the bulk import checks the whole file before
     it loads any of it), so it costs no extra read."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
+    offset = 0  # bytes before the current block
+    start = 0  # where the bytes the decoder is looking at begin (its pending ones first)
     try:
         for block in blocks:
+            start = offset - len(decoder.getstate()[0])
             decoder.decode(block)
+            if b"\x00" in block:  # valid UTF-8, but no CSV field holds one
+                _bad_byte(path, file, offset + block.index(b"\x00"))
             offset += len(block)
-        decoder.decode(b"", final=True)
+        start = offset - len(decoder.getstate()[0])
+        decoder.decode(b"", final=True)  # a sequence cut off by the end of the file
     except UnicodeDecodeError as err:
-        _bad_byte(path, file, offset + err.start)
+        _bad_byte(path, file, start + err.start)
 
 
 def locate_bad_byte(path: Path, file: str) -> NoReturn:
@@ -325,9 +393,10 @@ def _bad_byte(path: Path, file: str, at: int) -> NoReturn:
     names = header.decode("utf-8", "replace").lstrip("\ufeff").strip().split(",")
     column = data[line_start:at].count(b",")
     name = names[column] if column < len(names) else f"field {column + 1}"
-    raise CuratorError(f"byte 0x{data[at]:02x} is not UTF-8 (column {name}, byte {at}); save "
-                       "the file as UTF-8, as the UN Digital Library publishes it",
-                       file=file, record=f"row {row}")
+    what = "a NUL byte, which no CSV field holds" if data[at] == 0 else (
+        f"byte 0x{data[at]:02x} is not UTF-8")
+    raise CuratorError(f"{what} (column {name}, byte {at}); save the file as UTF-8, as the UN "
+                       "Digital Library publishes it", file=file, record=f"row {row}")
 
 
 # MARCXML (MARC 21 slim): one resolution's voting record exported from the UN Digital Library.
@@ -406,9 +475,9 @@ class MarcVotes:
                     self.problem(row, f"unknown vote code {sub.get('d')!r} in 967 $d; use Y, N, "
                                       "A, X or none for non-voting")
                     continue
-                if not CODE.match(iso3):
-                    self.problem(row, f"state code {sub.get('c')!r} in 967 $c is not a member "
-                                      "code (USA, SUN, ...)")
+                if not CODE.match(iso3) or iso3 not in STATE_NAMES:
+                    self.problem(row, f"state code {sub.get('c')!r} in 967 $c is not an ISO "
+                                      "3166 alpha-3 code, current (USA) or former (SUN, YUG)")
                     continue
                 yield row, motion, iso3, code, sub.get("e", ""), ""
 

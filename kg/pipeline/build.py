@@ -6,9 +6,10 @@ rename publishes them together (see kg.store.release).
 """
 
 import gc
+import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -32,7 +33,7 @@ from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file
 from kg.store.export import EXPORTS, Content, bind_prefixes, sorted_triples, write_exports
 from kg.store.release import discard, locked, new_release, publish
 from kg.validate.compiled import ShapeError, validate_store
-from kg.validate.report import ValidationResult, shapes_graph, validate
+from kg.validate.report import ValidationReport, ValidationResult, shapes_graph, validate
 
 STORE = "store"
 # The shape that finds facts only one source carries (shapes/rules.ttl): the summary counts them.
@@ -66,6 +67,38 @@ def build_graph(root: Path) -> BuildResult:
     return BuildResult(graph, ontology, root)
 
 
+def records_per_file(values: Iterable[str]) -> Counter[str]:
+    """How many records of each file a graph holds, from its unkg:curatedIn values
+    ("facts/claims.yaml#record-id", "sources/...csv#row=2")."""
+    return Counter(value.split("#", 1)[0] for value in set(values) if "#" in value)
+
+
+def _published_curated_in(nt: Path) -> Iterable[str]:
+    """The unkg:curatedIn values of a published N-Triples export, read line by line."""
+    curated = f"<{UNKG.curatedIn}>"
+    with nt.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if curated in line:
+                match = re.search(r'"((?:[^"\\]|\\.)*)"', line)
+                if match:
+                    yield match.group(1)
+
+
+def warn_lost_records(graph: Graph, out_dir: Path) -> None:
+    """A facts file holding under half the records it had in the published build is worth a
+    loud warning (a paste gone wrong, a file truncated): not a refusal, as curators do prune."""
+    published = out_dir / "unkg.nt"
+    if not published.is_file():
+        return
+    before = records_per_file(_published_curated_in(published))
+    now = records_per_file(str(o) for o in graph.objects(None, UNKG.curatedIn))
+    for file, count in sorted(before.items()):
+        if now[file] < count / 2:
+            click.echo(f"WARNING: {file} now holds {now[file]} record(s); the published build "
+                       f"has {count} from it. If records were lost by mistake, restore the "
+                       "file before publishing.", err=True)
+
+
 def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: bool) -> None:
     """Validation is part of the build: an invalid graph is never exported or published. The
     shapes run compiled to SPARQL on the release's own store (kg.validate.compiled); pyshacl,
@@ -82,8 +115,21 @@ def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: boo
         report = validate(result.graph, result.ontology, project=result.project)
     if report.violations:
         raise CuratorError("the graph does not pass validation; nothing was written.\n"
-                           + report.text())
+                           + failure_text(report))
     result.warnings = report.warnings
+
+
+def failure_text(report: ValidationReport) -> str:
+    """A failed build's report: the warnings as a count, the violations listed, last, where a
+    curator's terminal ends (the full report is `kg validate`'s)."""
+    warnings = sum(1 for r in report.results if r.severity != "Violation") + sum(
+        n for (severity, _), n in report.omitted.items() if severity != "Violation")
+    violations = replace(report, graph=Graph(), results=report.violations, omitted={
+        key: n for key, n in report.omitted.items() if key[0] == "Violation"})
+    count = len(violations.results) + sum(violations.omitted.values())
+    listed = violations.text().split("\n", 1)[1]  # its verdict line would count 0 warnings
+    return (f"Does NOT pass: {count} violation(s) listed below; {warnings} warning(s) and "
+            f"info(s) not listed (`kg validate` lists them).\n{listed}")
 
 
 def build(root: Path, out_dir: Path, *, declared: Sequence[DeclaredFile] | None = None,
@@ -95,6 +141,7 @@ def build(root: Path, out_dir: Path, *, declared: Sequence[DeclaredFile] | None 
     (kg import-undl passes the set it is about to declare).
     """
     result = build_graph(root)
+    warn_lost_records(result.graph, out_dir)
     result.declared = list(read_declared(root) if declared is None else declared)
     data = sorted_triples(result.graph)
     ontology = sorted_triples(result.ontology)
