@@ -31,6 +31,7 @@ from kg.errors import CuratorError
 from kg.ingest.sources import Source, emit_source
 from kg.ingest.undl import check_utf8, open_votes
 from kg.ingest.yamlio import read_yaml
+from kg.model.vocabulary import COUNT_CLASSES
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT
 
 # Characters of N-Triples per bulk_load call (about 100,000 triples): one call of the whole
@@ -274,14 +275,17 @@ def _write_checked_first(path: Path, loader: StoreLoader, body: str | None, prog
     return report
 
 
+# Popolo names the option a count counts by its class (rdf:type): the class -> option pairs.
+COUNT_OPTIONS = " ".join(f"(<{cls}> <{option}>)" for cls, option in COUNT_CLASSES.values())
 TALLY_CHECK = """
 PREFIX opengov: <http://www.w3.org/ns/opengov#>
 PREFIX schema: <http://schema.org/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?event ?option ?official ?counted WHERE {
   VALUES_CLAUSE
+  VALUES (?class ?option) { COUNT_OPTIONS }
   ?event opengov:count ?count .
-  ?count opengov:option ?option ; rdf:value ?official .
+  ?count a ?class ; rdf:value ?official .
   { SELECT ?event ?option (COUNT(?vote) AS ?counted) WHERE {
       VALUES_CLAUSE
       ?vote opengov:voteEvent ?event ; schema:option ?option .
@@ -301,4 +305,5 @@ def store_tally_mismatches(store: ox.Store, events: Sequence[str] | None = None)
               if events is not None else "")
     return [f"{row['event'].value}: {row['option'].value.rsplit('#', 1)[-1]} "
             f"{row['counted'].value} counted, {row['official'].value} official"
-            for row in store.query(TALLY_CHECK.replace("VALUES_CLAUSE", values))]
+            for row in store.query(TALLY_CHECK.replace("VALUES_CLAUSE", values)
+                                   .replace("COUNT_OPTIONS", COUNT_OPTIONS))]
