@@ -173,7 +173,7 @@ CASES: list[Case] = [
          ("VoteEvent-vetoedBy", VETOED), ("VetoerIsPermanentMember", VETOED)),
     case("roll call flag as text", add(GA_EVENT, "unkg:rollCallComplete", '"true"'), ("VoteEvent-rollCallComplete", GA_EVENT)),
     case("count without type", drop(GA_EVENT + "/count/yes", "rdf:type"), ("CountShape", GA_EVENT + "/count/yes")),
-    case("count of two options", add(GA_EVENT + "/count/no", "a", "opengov:AbstainCount"), ("CountCountsOneOption", GA_EVENT + "/count/no")),
+    case("count of two options", add(GA_EVENT + "/count/no", "a", "opengov:AbstainCount"), ("CountCountsOneOption", GA_EVENT)),
     case("negative count", replace(GA_EVENT + "/count/yes", "rdf:value", "-1"), ("Count-value", GA_EVENT + "/count/yes")),
     case("vote IRI in lower case", copy(US_VOTE, "vote/A-RES-ES-11-7/usa"), ("VoteShape", "vote/A-RES-ES-11-7/usa"),
          ("OneBallotPerVoter", "vote/A-RES-ES-11-7/usa"), ("OneBallotPerVoter", US_VOTE)),
