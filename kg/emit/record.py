@@ -172,11 +172,13 @@ class _Emitter:
                 known.add(name)
                 sink.add((state_iri(iso3), SKOS.hiddenLabel, Literal(name, lang="en")))
             if fast is not None:  # the hot path: one string per ballot
-                option_key, lines = templates[code]
-                vote, event = f"{tally.vote_prefix}{iso3}>", tally.event
-                fast.stream.write(lines % (vote, vote, event, vote, state_term, vote, state_term,
-                                           event))
-                fast.count += fast.BALLOT_TRIPLES
+                option_key, lines, arguments, triples, option = templates[code]
+                fast.stream.write(lines % arguments((f"{tally.vote_prefix}{iso3}>", tally.event,
+                                                    state_term)))
+                fast.count += triples
+                if option:  # the first ballot naming this option: what the ontology says of it
+                    fast.describe(option)
+                    templates[code] = templates[code]._replace(option="")
             else:
                 option_key = self._ballot(tally, iso3, code, row)
             tally.counted[option_key] += 1

@@ -4,7 +4,9 @@ The shipped build holds a few hundred rows in an rdflib Graph. The full datasets
 million General Assembly rows) do not fit that path, so here the same reader and emitter
 (kg.ingest.undl, kg.emit.record) write each row as lines of N-Triples straight to a stream,
 and Oxigraph's bulk loader reads it. What stays in memory is per vote event (tallies, which
-states voted, as a bitmask) and per state, never per row.
+states voted, as a bitmask) and per state, never per row. The stream carries what the ontology
+entails, as the build's exports do (kg.emit.entailment), so a client that knows only the
+standards reads the imported history too.
 
 Evidence at this scale: one Web Annotation per resolution, and the event names the rows of
 all its ballots (see kg.emit.record). Honest endings: a skipped row makes the command exit 1
@@ -19,18 +21,21 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
 import click
 import pyoxigraph as ox
 
+from kg.emit.entailment import Entailment
 from kg.emit.record import Emitted, emit_bodies, emit_votes
 from kg.emit.sink import NTriplesWriter
 from kg.errors import CuratorError
 from kg.ingest.sources import Source, emit_source
 from kg.ingest.undl import check_utf8, open_votes
 from kg.ingest.yamlio import read_yaml
+from kg.model.ontology import load_ontology
 from kg.model.vocabulary import COUNT_CLASSES
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT
 
@@ -142,6 +147,12 @@ def file_source(path: Path, body: str) -> Source:
     return Source(meta["id"], path, display, meta)
 
 
+@cache
+def standard_entailment() -> Entailment:
+    """What the ontology entails (standard types and properties), as `kg build` adds it."""
+    return Entailment.of(load_ontology())
+
+
 def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: bool = False,
                    progress: bool = False, skipped_log: TextIO | None = None) -> ImportReport:
     """Write the triples of one voting file (CSV of any published layout, or MARCXML) to `out`;
@@ -153,7 +164,7 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
     votes.file = source.display  # rows are named as kg build names them: from the project root
     report = ImportReport(path.as_posix(), layout.body, layout.version, skipped_log=skipped_log)
     votes.on_problem = report.problem
-    sink = NTriplesWriter(out)
+    sink = NTriplesWriter(out, standard_entailment())  # readable by a standards-only client
     emit_bodies(sink)
     emit_source(sink, source)  # type: ignore[arg-type]  # emit_source only calls .add
     size = path.stat().st_size
