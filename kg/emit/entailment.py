@@ -15,7 +15,8 @@ Two kinds of triple are added, nothing else:
 
 `Entailment.add_to(graph)` does it to an rdflib graph; `Entailment.ntriples(lines)` to a stream
 of N-Triples lines (one triple per line, as the bulk loaders write), for importers that never
-hold the graph.
+hold the graph; `Entailment.lines()` line by line, for a writer (kg.emit.sink.NTriplesWriter,
+which `kg import-undl` streams through).
 """
 
 from collections.abc import Iterable, Iterator
