@@ -15,7 +15,8 @@ Two kinds of triple are added, nothing else:
 
 `Entailment.add_to(graph)` does it to an rdflib graph; `Entailment.ntriples(lines)` to a stream
 of N-Triples lines (one triple per line, as the bulk loaders write), for importers that never
-hold the graph.
+hold the graph; `Entailment.lines()` line by line, for a writer (kg.emit.sink.NTriplesWriter,
+which `kg import-undl` streams through).
 """
 
 from collections.abc import Iterable, Iterator
@@ -82,34 +83,66 @@ class Entailment:
         entailments twice (a store keeps one), so nothing but the code-list values is
         remembered and a stream of millions of ballots stays a stream.
         """
-        described: set[URIRef] = set()
+        entailer = self.lines()
         for line in lines:
-            todo = [line]
-            while todo:
-                for out in self._line(todo.pop(), described):
-                    yield out
-                    if out.startswith("<https://w3id.org/unkg/ontology#"):
-                        todo.append(out)  # a description: it may name a scheme in turn
+            yield from entailer.entail(line)
 
-    def _line(self, line: str, described: set[URIRef]) -> Iterator[str]:
+    def lines(self) -> "LineEntailer":
+        """An entailer of N-Triples lines one at a time, for writers that stream."""
+        return LineEntailer(self)
+
+
+class LineEntailer:
+    """What the ontology adds to one N-Triples line, as lines: kg.emit.sink.NTriplesWriter
+    calls it per line and builds its ballot templates with it. The terms are looked up by
+    their N-Triples text, never parsed, so a line costs a split and two dictionary look-ups.
+    It remembers which code-list values it has described, and describes each once."""
+
+    def __init__(self, entailment: Entailment):
+        self._entailment = entailment
+        self._superclasses = {f"<{c}>": tuple(f"<{s}>" for s in sorted(supers))
+                              for c, supers in entailment.superclasses.items()}
+        self._superproperties = {f"<{p}>": tuple(f"<{s}>" for s in sorted(supers))
+                                 for p, supers in entailment.superproperties.items()}
+        self._values = {f"<{value}>": value for value in entailment.descriptions}
+        self.described: set[str] = set()
+
+    def entail(self, line: str) -> list[str]:
+        """The lines one line entails, descriptions of what those name included."""
         parts = line.rstrip().removesuffix(".").rstrip().split(" ", 2)
         if len(parts) < 3 or not parts[1].startswith("<"):
-            return  # a blank or comment line
-        subject, predicate, value = parts
-        for superproperty in self.superproperties.get(URIRef(predicate[1:-1]), ()):
-            yield f"{subject} <{superproperty}> {value} .\n"
-        if not value.startswith("<"):
-            return
-        iri = URIRef(value[1:-1])
+            return []  # a blank or comment line
+        return self.entail_triple(*parts)
+
+    def entail_triple(self, subject: str, predicate: str, value: str) -> list[str]:
+        """The lines one triple (its terms' N-Triples text) entails: `entail` without the
+        parsing, for a writer that has the terms apart. Most triples entail nothing, which
+        costs two look-ups."""
+        if (predicate not in self._superproperties and value not in self._superclasses
+                and value not in self._values):
+            return []
+        out: list[str] = []
+        for superproperty in self._superproperties.get(predicate, ()):
+            out.append(f"{subject} {superproperty} {value} .\n")
         if predicate == _TYPE:
-            for superclass in self.superclasses.get(iri, ()):
-                yield f"{subject} {_TYPE} <{superclass}> .\n"
-        elif iri in self.descriptions and iri not in described:
-            described.add(iri)
-            description = Graph()
-            for triple in self.descriptions[iri]:
-                description.add(triple)
-            yield from sorted(description.serialize(format="nt").splitlines(keepends=True))
+            for superclass in self._superclasses.get(value, ()):
+                out.append(f"{subject} {_TYPE} {superclass} .\n")
+        else:
+            out += self.describe(value)
+        return out
+
+    def describe(self, value: str) -> list[str]:
+        """A code-list value's description (its N-Triples text, e.g. "<...#No>"), with what
+        that entails in turn (a value's scheme is described too); nothing if it was
+        described before or has no description."""
+        if value not in self._values or value in self.described:
+            return []
+        self.described.add(value)
+        description = Graph()
+        for triple in self._entailment.descriptions[self._values[value]]:
+            description.add(triple)
+        lines = sorted(description.serialize(format="nt").splitlines(keepends=True))
+        return lines + [new for line in lines for new in self.entail(line)]
 
 
 def _closure(ontology: Graph, relation: URIRef) -> dict[URIRef, frozenset[URIRef]]:

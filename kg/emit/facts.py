@@ -31,7 +31,7 @@ from kg.model.iris import (
     vote_iri,
 )
 from kg.model.namespaces import DCTERMS, OPENGOV, ORG, RDF, RDFS, SCHEMA, SKOS, UNKG, XSD
-from kg.model.vocabulary import BODIES
+from kg.model.vocabulary import BODIES, COUNT_CLASSES
 
 LEFT_OUT = "left-out.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -423,7 +423,9 @@ class Facts:
         graph.add((iri, RDF.type, UNKG.VoteEvent))
         graph.add((iri, RDFS.label, Literal(f"Vote on {key}")))
         graph.add((iri, OPENGOV.motion, self.ref(record, data["motion"], ["doc", "amendment"])))
-        graph.add((iri, UNKG.body, self.ref(record, data["body"], ["org"])))
+        body = self.ref(record, data["body"], ["org"])
+        graph.add((iri, UNKG.body, body))
+        graph.add((iri, SCHEMA.organizer, body))  # Popolo's body of a vote event
         graph.add((iri, DCTERMS.date, _date(record, data["date"])))
         graph.add((iri, OPENGOV.result, self.concept(record, "Outcomes", data["result"])))
         for state in self.refs_of(record, "vetoed_by", ["state"]):
@@ -434,8 +436,8 @@ class Facts:
                 continue
             count = count_iri(key, option)
             graph.add((iri, OPENGOV["count"], count))
-            graph.add((count, RDF.type, OPENGOV[f"{option.capitalize()}Count"]))
-            graph.add((count, OPENGOV.option, self.concept(record, "VoteOptions", option)))
+            # Popolo names the option a count counts by its class (rdf:type)
+            graph.add((count, RDF.type, COUNT_CLASSES[option][0]))
             graph.add((count, RDF.value, _count(record, field_name)))
             graph.add((count, RDFS.label, Literal(f"{option} votes on {key}")))
             nodes.append(count)

@@ -172,11 +172,13 @@ class _Emitter:
                 known.add(name)
                 sink.add((state_iri(iso3), SKOS.hiddenLabel, Literal(name, lang="en")))
             if fast is not None:  # the hot path: one string per ballot
-                option_key, lines = templates[code]
-                vote, event = f"{tally.vote_prefix}{iso3}>", tally.event
-                fast.stream.write(lines % (vote, vote, event, vote, state_term, vote, state_term,
-                                           event))
-                fast.count += fast.BALLOT_TRIPLES
+                option_key, lines, arguments, triples, option = templates[code]
+                fast.stream.write(lines % arguments((f"{tally.vote_prefix}{iso3}>", tally.event,
+                                                    state_term)))
+                fast.count += triples
+                if option:  # the first ballot naming this option: what the ontology says of it
+                    fast.describe(option)
+                    templates[code] = templates[code]._replace(option="")
             else:
                 option_key = self._ballot(tally, iso3, code, row)
             tally.counted[option_key] += 1
@@ -215,6 +217,7 @@ class _Emitter:
         if motion.title:
             graph.add((document, DCTERMS.title, Literal(motion.title)))
         graph.add((document, UNKG.body, self.body))
+        graph.add((document, SCHEMA.publisher, self.body))  # Popolo's body of a motion
         if date is not None:
             graph.add((document, DCTERMS.date, date))
         graph.add((document, UNKG.outcome, UNKG.Adopted))
@@ -234,6 +237,7 @@ class _Emitter:
             graph.add((event, RDFS.label, Literal(f"Recorded vote on {symbol}")))
             graph.add((event, OPENGOV.motion, document))
             graph.add((event, UNKG.body, self.body))
+            graph.add((event, SCHEMA.organizer, self.body))  # Popolo's body of a vote event
             if date is not None:
                 graph.add((event, DCTERMS.date, date))
             graph.add((event, OPENGOV.result, UNKG.Adopted))
@@ -242,10 +246,9 @@ class _Emitter:
                 if official is None:
                     continue
                 count = count_iri(symbol, option)
-                count_class, option_concept = COUNT_CLASSES[option]
                 graph.add((event, OPENGOV["count"], count))
-                graph.add((count, RDF.type, count_class))
-                graph.add((count, OPENGOV.option, option_concept))
+                # Popolo names the option a count counts by its class (rdf:type)
+                graph.add((count, RDF.type, COUNT_CLASSES[option][0]))
                 graph.add((count, RDF.value, Literal(official)))
                 graph.add((count, RDFS.label, Literal(f"{option} votes on {symbol}")))
                 bodies.append(count)

@@ -4,7 +4,9 @@ The shipped build holds a few hundred rows in an rdflib Graph. The full datasets
 million General Assembly rows) do not fit that path, so here the same reader and emitter
 (kg.ingest.undl, kg.emit.record) write each row as lines of N-Triples straight to a stream,
 and Oxigraph's bulk loader reads it. What stays in memory is per vote event (tallies, which
-states voted, as a bitmask) and per state, never per row.
+states voted, as a bitmask) and per state, never per row. The stream carries what the ontology
+entails, as the build's exports do (kg.emit.entailment), so a client that knows only the
+standards reads the imported history too.
 
 Evidence at this scale: one Web Annotation per resolution, and the event names the rows of
 all its ballots (see kg.emit.record). Honest endings: a skipped row makes the command exit 1
@@ -20,17 +22,21 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
 import pyoxigraph as ox
 
+from kg.emit.entailment import Entailment
 from kg.emit.record import Emitted, emit_bodies, emit_votes
 from kg.emit.sink import NTriplesWriter
 from kg.errors import CuratorError
 from kg.ingest.sources import Source, emit_source
 from kg.ingest.undl import check_utf8, open_votes
 from kg.ingest.yamlio import read_yaml
+from kg.model.ontology import load_ontology
+from kg.model.vocabulary import COUNT_CLASSES
 from kg.progress import Steps
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT
 
@@ -142,6 +148,12 @@ def file_source(path: Path, body: str) -> Source:
     return Source(meta["id"], path, display, meta)
 
 
+@cache
+def standard_entailment() -> Entailment:
+    """What the ontology entails (standard types and properties), as `kg build` adds it."""
+    return Entailment.of(load_ontology())
+
+
 def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: bool = False,
                    progress: bool | Steps = False, skipped_log: TextIO | None = None
                    ) -> ImportReport:
@@ -155,7 +167,7 @@ def write_ntriples(path: Path, out: TextIO, *, body: str | None = None, strict: 
     votes.file = source.display  # rows are named as kg build names them: from the project root
     report = ImportReport(path.as_posix(), layout.body, layout.version, skipped_log=skipped_log)
     votes.on_problem = report.problem
-    sink = NTriplesWriter(out)
+    sink = NTriplesWriter(out, standard_entailment())  # readable by a standards-only client
     emit_bodies(sink)
     emit_source(sink, source)  # type: ignore[arg-type]  # emit_source only calls .add
     size = path.stat().st_size
@@ -278,14 +290,17 @@ def _write_checked_first(path: Path, loader: StoreLoader, body: str | None, prog
     return report
 
 
+# Popolo names the option a count counts by its class (rdf:type): the class -> option pairs.
+COUNT_OPTIONS = " ".join(f"(<{cls}> <{option}>)" for cls, option in COUNT_CLASSES.values())
 TALLY_CHECK = """
 PREFIX opengov: <http://www.w3.org/ns/opengov#>
 PREFIX schema: <http://schema.org/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT ?event ?option ?official ?counted WHERE {
   VALUES_CLAUSE
+  VALUES (?class ?option) { COUNT_OPTIONS }
   ?event opengov:count ?count .
-  ?count opengov:option ?option ; rdf:value ?official .
+  ?count a ?class ; rdf:value ?official .
   { SELECT ?event ?option (COUNT(?vote) AS ?counted) WHERE {
       VALUES_CLAUSE
       ?vote opengov:voteEvent ?event ; schema:option ?option .
@@ -305,4 +320,5 @@ def store_tally_mismatches(store: ox.Store, events: Sequence[str] | None = None)
               if events is not None else "")
     return [f"{row['event'].value}: {row['option'].value.rsplit('#', 1)[-1]} "
             f"{row['counted'].value} counted, {row['official'].value} official"
-            for row in store.query(TALLY_CHECK.replace("VALUES_CLAUSE", values))]
+            for row in store.query(TALLY_CHECK.replace("VALUES_CLAUSE", values)
+                                   .replace("COUNT_OPTIONS", COUNT_OPTIONS))]
