@@ -5,8 +5,11 @@ no test can forget them; `slow` is set by the modules themselves. The fast loop 
 `pytest -m "not servers and not browser and not slow"`; `bash scripts/test` runs everything.
 """
 
+import hashlib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,44 @@ def require(available: bool, reason: str) -> None:
     fails it under CI (CI=true), where scripts/test has installed everything."""
     if not available:
         (pytest.fail if under_ci() else pytest.skip)(reason)
+
+
+def run_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`kg build` as a curator runs it, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "kg", "build", "--project", str(project),
+                           "--out", str(out)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A good build, which every failing build must leave byte for byte as it was."""
+    project = copy_project(tmp_path_factory.mktemp("good"))
+    out = project / "build"
+    result = run_build(project, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def published(out: Path) -> dict[str, str]:
+    """What users see of a build: where `current` points and the hash of every export."""
+    from kg.store.export import EXPORTS
+
+    state = {"current": str((out / "current").resolve())}
+    state.update({name: hashlib.sha256((out / name).read_bytes()).hexdigest()
+                  for name in EXPORTS})
+    return state
+
+
+def assert_refused(project: Path, out: Path, expected: list[str]) -> str:
+    """A build of the project stops with one message holding the expected words (exit 2, no
+    traceback), and the published build in `out` is left byte for byte as it was."""
+    before = published(out)
+    result = run_build(project, out)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    message = result.stderr.strip()
+    assert message.startswith("error: ") and message.count("error: ") == 1, message
+    for words in expected:
+        assert words in message, f"{words!r} not in: {message}"
+    assert published(out) == before
+    return message

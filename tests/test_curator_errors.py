@@ -1,14 +1,11 @@
 """A curator's mistake: one clear message naming file and record, exit code 2, nothing written."""
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from kg.store.export import EXPORTS
-from tests.conftest import copy_project
+from tests.conftest import assert_refused, copy_project
 
 GA_CSV = "sources/official-record/ga_voting_2025-02-24.csv"
 
@@ -92,37 +89,10 @@ CASES = {
 }
 
 
-def _run_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", "build", "--project", str(project),
-                           "--out", str(out)], capture_output=True, text=True)
-
-
-@pytest.fixture(scope="module")
-def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A good build, whose outputs every failing build must leave untouched."""
-    project = copy_project(tmp_path_factory.mktemp("good"))
-    out = project / "build"
-    result = _run_build(project, out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_mistake_gives_one_clear_message_and_leaves_output_untouched(
         case: str, previous_output: Path, tmp_path: Path) -> None:
     mutate, expected = CASES[case]
     project = copy_project(tmp_path)
     mutate(project)
-    before = {name: (previous_output / name).read_bytes() for name in EXPORTS}
-    current = (previous_output / "current").resolve()
-
-    result = _run_build(project, previous_output)
-
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and message.count("error: ") == 1, message
-    for words in expected:
-        assert words in message, f"{words!r} not in: {message}"
-    assert (previous_output / "current").resolve() == current
-    assert {name: (previous_output / name).read_bytes() for name in EXPORTS} == before
+    assert_refused(project, previous_output, expected)

@@ -14,15 +14,11 @@ import pyoxigraph as ox
 import pytest
 
 from kg.pipeline.history import import_files
+from tests.test_standards_only import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BALLOTS = """
-PREFIX opengov: <http://www.w3.org/ns/opengov#>
-PREFIX schema: <http://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+BALLOTS = PREFIXES + """
 SELECT ?symbol ?code ?notation ?organizer WHERE {
   ?vote a opengov:Vote ; opengov:voteEvent ?event ; schema:agent ?state ; schema:option ?option .
   ?event a opengov:VoteEvent , schema:Event ; opengov:motion ?motion ; schema:organizer ?body .

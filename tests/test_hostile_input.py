@@ -6,7 +6,6 @@ messages); and a Hypothesis fuzzer over the YAML and CSV loaders, with a fixed s
 the same of generated mutations of the shipped files.
 """
 
-import hashlib
 import os
 import re
 import shutil
@@ -28,8 +27,7 @@ from kg.errors import CuratorError
 from kg.ingest.sources import emit_source, load_sources
 from kg.model.ontology import load_ontology
 from kg.pipeline.build import build
-from kg.store.export import EXPORTS
-from tests.conftest import ROOT, copy_project
+from tests.conftest import ROOT, assert_refused, copy_project, published, run_build
 from tests.test_curator_errors import GA_CSV, _edit, _rehash
 
 SC_CSV = "sources/official-record/sc_voting_2025-02-24.csv"
@@ -217,47 +215,13 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
 }
 
 
-def _run_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", "build", "--project", str(project),
-                           "--out", str(out)], capture_output=True, text=True,
-                          timeout=BUILD_TIMEOUT)
-
-
-def _published(out: Path) -> dict[str, str]:
-    """What users see: where `current` points and the hash of every export."""
-    state = {"current": str((out / "current").resolve())}
-    state.update({name: hashlib.sha256((out / name).read_bytes()).hexdigest()
-                  for name in EXPORTS})
-    return state
-
-
-@pytest.fixture(scope="module")
-def previous_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A good build, which every failing build must leave byte for byte as it was."""
-    project = copy_project(tmp_path_factory.mktemp("good"))
-    out = project / "build"
-    result = _run_build(project, out)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_input_is_refused_with_one_message(case: str, previous_output: Path,
                                                    tmp_path: Path) -> None:
     mutate, expected = CASES[case]
     project = copy_project(tmp_path)
     mutate(project)
-    before = _published(previous_output)
-
-    result = _run_build(project, previous_output)
-
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    message = result.stderr.strip()
-    assert message.startswith("error: ") and message.count("error: ") == 1, message
-    for words in expected:
-        assert words in message, f"{words!r} not in: {message}"
-    assert _published(previous_output) == before
+    assert_refused(project, previous_output, expected)
 
 
 def test_failed_validation_ends_with_its_violations(previous_output: Path,
@@ -266,9 +230,9 @@ def test_failed_validation_ends_with_its_violations(previous_output: Path,
     project = copy_project(tmp_path)
     _edit(project, "facts/actors.yaml", "  members: [state:DNK, ",
           "  members: [post:kremlin-spokesperson, state:DNK, ")
-    before = _published(previous_output)
+    before = published(previous_output)
 
-    result = _run_build(project, previous_output)
+    result = run_build(project, previous_output)
 
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -279,7 +243,7 @@ def test_failed_validation_ends_with_its_violations(previous_output: Path,
     assert lines[-1].strip() == "curated in: facts/actors.yaml#european-council-members"
     assert "value: id:post/kremlin-spokesperson" in lines[-2]
     assert len(lines) < 15, result.stderr
-    assert _published(previous_output) == before
+    assert published(previous_output) == before
 
 
 def test_lost_records_warn_loudly(previous_output: Path, tmp_path: Path) -> None:
@@ -291,7 +255,7 @@ def test_lost_records_warn_loudly(previous_output: Path, tmp_path: Path) -> None
     out = tmp_path / "out"
     shutil.copytree(previous_output, out, symlinks=True)
 
-    result = _run_build(project, out)
+    result = run_build(project, out)
 
     assert result.returncode == 0, result.stderr
     assert re.search(r"WARNING: facts/claims\.yaml now holds \d+ record\(s\); the published "
@@ -384,7 +348,7 @@ def test_fuzzed_files_are_read_or_refused_cleanly(fuzz_project: tuple[Path, Path
     25th refused mutation also goes through the whole build, which must leave the published
     build as it was. UNKG_FUZZ_EXAMPLES sets the count (500 by default: one to two minutes)."""
     project, out = fuzz_project
-    published = _published(out)
+    before = published(out)
     ontology = load_ontology()
     official = _official(load_sources(project))
     counts = {"read": 0, "refused": 0, "built": 0}
@@ -412,7 +376,7 @@ def test_fuzzed_files_are_read_or_refused_cleanly(fuzz_project: tuple[Path, Path
                     counts["built"] += 1
                     with pytest.raises(CuratorError):
                         build(project, out)
-                    assert _published(out) == published
+                    assert published(out) == before
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
@@ -425,4 +389,4 @@ def test_fuzzed_files_are_read_or_refused_cleanly(fuzz_project: tuple[Path, Path
     (seed(int(FUZZ_SEED))(check) if FUZZ_SEED else check)()
     print(f"fuzz: {FUZZ_EXAMPLES} examples, {counts}")
     assert counts["refused"] > 0
-    assert _published(out) == published
+    assert published(out) == before
