@@ -2,34 +2,33 @@
 
 A pytest plugin (tests/conftest.py has `pytest_plugins = ["tests.servers"]`). Every server runs
 as a subprocess in a temporary directory, is waited for until it answers, and is stopped
-afterwards, whatever the test did.
+afterwards, whatever the test did. How each server is started is tests/server_processes.py,
+which benchmarks/stores.py shares.
 """
 
 import csv
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-import requests
 
 from kg.model.iris import canonical_symbol, symbol_slug
 from kg.store.embedded import load_store
 from kg.store.release import new_release, publish
+from tests import server_processes
 from tests.conftest import require
+from tests.server_processes import Endpoint, free_port, running, wait_until_ready
+
+__all__ = ["BuiltGraph", "Endpoint", "free_port", "jena_command", "kg_executable", "kg_serve",
+           "oxigraph_server", "running", "virtuoso_server", "wait_until_ready"]
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-READY_TIMEOUT = 60.0
 STORE = "store"
 
 
@@ -39,62 +38,6 @@ class BuiltGraph:
 
     nt: Path
     store: Path
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A running SPARQL server: where to query, where to update, where to PUT graphs."""
-
-    name: str
-    query: str
-    update: str
-    gsp: str
-    user: str | None = None
-    password: str | None = None
-
-    def auth(self) -> requests.auth.HTTPDigestAuth | None:
-        """For a test's own updates (Virtuoso takes Digest only)."""
-        return requests.auth.HTTPDigestAuth(self.user, self.password or "") if self.user else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_ready(url: str, process: subprocess.Popen, log: Path,
-                     timeout: float = READY_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited ({process.returncode}): {log.read_text()[-2000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"server not ready after {timeout} s: {log.read_text()[-2000:]}")
-
-
-@contextmanager
-def running(command: list[str], ready_url: str, workdir: Path, **popen: object
-            ) -> Iterator[subprocess.Popen]:
-    """Run a server until the block ends; its output goes to workdir/server.log."""
-    log = workdir / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, **popen)
-    try:
-        wait_until_ready(ready_url, process, log)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def kg_executable() -> str:
@@ -109,92 +52,25 @@ def executable(name: str, install_hint: str) -> str:
 
 @contextmanager
 def oxigraph_server(workdir: Path, *, read_only: bool = False) -> Iterator[Endpoint]:
-    """The Oxigraph server from the `oxigraph` PyPI package."""
+    """The Oxigraph server from the `oxigraph` PyPI package (tests/server_processes.py)."""
     binary = executable("oxigraph", "pip install oxigraph")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    location = workdir / "oxigraph-data"
-    if read_only and not location.exists():
-        ox.Store(str(location)).flush()  # a read-only server needs an existing (empty) store
-    location.mkdir(exist_ok=True)
-    mode = "serve-read-only" if read_only else "serve"
-    # Default settings, as the README starts it: queries read the default graph `kg load` fills.
-    command = [binary, mode, "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    with running(command, f"{base}/query?query=ASK%7B%7D", workdir):
-        yield Endpoint("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
-
-
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-DirsAllowed = .
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-ServerThreads = 4
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
-"""
+    with server_processes.oxigraph_server(binary, workdir, read_only=read_only) as endpoint:
+        yield endpoint
 
 
 @contextmanager
 def virtuoso_server(workdir: Path) -> Iterator[Endpoint]:
     """Virtuoso Open Source from Debian, with a fresh database (user dba, password dba)."""
     binary = executable("virtuoso-t", "apt-get install -y virtuoso-opensource")
-    directory = workdir / "virtuoso"
-    directory.mkdir(exist_ok=True)
-    http_port = free_port()
-    ini = directory / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=free_port(), http_port=http_port))
-    base = f"http://127.0.0.1:{http_port}"
-    command = [binary, "+foreground", "+configfile", str(ini)]
-    with running(command, f"{base}/sparql?query=ASK%7B%7D", directory, cwd=directory):
-        yield Endpoint("virtuoso", f"{base}/sparql", f"{base}/sparql-auth",
-                       f"{base}/sparql-graph-crud-auth", user="dba", password="dba")
-
-
-JENA_JARS = Path("/usr/share/java")
-# Shaded xerces resources Debian's jena-core 4.5 keeps under the old package name while its
-# classes look them up under `xerces.` (a packaging fault): without them ARQ stops at start-up.
-XERCES_RESOURCES = "org/apache/jena/ext/xerces/"
+    with server_processes.virtuoso_server(binary, workdir) as virtuoso:
+        yield virtuoso.endpoint
 
 
 def jena_command(tool: str, workdir: Path) -> list[str]:
-    """`java -cp ... TOOL` for Debian's libapache-jena-java (e.g. arq.sparql, riotcmd.riot).
-
-    The class path is every jar in /usr/share/java but the SLF4J bindings (several are
-    installed; two of them together stop the JVM), plus the xerces resources moved where the
-    classes look for them.
-    """
-    core = JENA_JARS / "jena-core.jar"
-    if not core.exists() or not shutil.which("java"):
+    """`java -cp ... TOOL` for Debian's libapache-jena-java (tests/server_processes.py)."""
+    if not server_processes.jena_available():
         pytest.fail("Jena not found: apt-get install -y libapache-jena-java")
-    resources = workdir / "jena-resources"
-    if not resources.exists():
-        with zipfile.ZipFile(core) as jar:
-            for name in jar.namelist():
-                if name.startswith(XERCES_RESOURCES) and name.endswith(".properties"):
-                    target = resources / "xerces" / name[len(XERCES_RESOURCES):]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(jar.read(name))
-    jars = [str(jar) for jar in sorted(JENA_JARS.glob("*.jar"))
-            if "slf4j" not in jar.name and "log4j12" not in jar.name]
-    jars += [str(JENA_JARS / "slf4j-api.jar"), str(JENA_JARS / "slf4j-nop.jar")]
-    return ["java", "-cp", ":".join([str(resources), *jars]), tool]
+    return server_processes.jena_command(tool, workdir)
 
 
 @contextmanager

@@ -23,7 +23,13 @@ from kg.model.ontology import load_ontology
 from kg.validate.cli import validate_command
 from kg.validate.compiled import UnsupportedShape, compile_shapes, validate_graph, validate_store
 from kg.validate.report import ValidationReport, shapes_graph, validate
-from kg.validate.sparql import Hierarchy, rows, sparql_constraints, targeted_query
+from kg.validate.sparql import (
+    Hierarchy,
+    InvalidShape,
+    rows,
+    sparql_constraints,
+    targeted_query,
+)
 from tests.shape_cases import CASES, CONFORMING, GOOD, MISTAKES, Case, mistake_graph
 
 ONTOLOGY = load_ontology()
@@ -134,6 +140,18 @@ def test_unsupported_constraint_is_refused() -> None:
     assert str(refused.value).startswith("sh:uniqueLang is not supported by the compiled engine "
                                          "(shape _:")
     assert str(refused.value).endswith("; use --engine pyshacl")
+
+
+def test_equals_naming_no_property_is_an_invalid_shape() -> None:
+    # SHACL 4.5.1: the value of sh:equals is an IRI; a literal names no property to compare
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:equals "ex:q" ] .
+    """, format="turtle")
+    with pytest.raises(InvalidShape, match="sh:equals of .* must name a property"):
+        compile_shapes(shapes, Hierarchy([]))
 
 
 def test_a_projects_shape_the_engine_cannot_compile_is_refused_not_skipped(tmp_path: Path,

@@ -45,6 +45,7 @@ from kg.validate.report import ValidationReport, _order, _short, result_from_rep
 from kg.validate.sparql import (
     TARGETS,
     Hierarchy,
+    InvalidShape,
     ShapeError,
     SparqlConstraint,
     Targets,
@@ -74,7 +75,7 @@ STRUCTURE = {*TARGETS, SH.property, SH.path, SH.severity, SH.message, SH.name, S
 VALUE = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"], SH.minInclusive,
          SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength, SH["or"]}
 SUPPORTED = STRUCTURE | VALUE | {SH.minCount, SH.maxCount, SH.hasValue, SH.lessThan, SH.closed,
-                                 SH.ignoredProperties, SH.flags}
+                                 SH.ignoredProperties, SH.flags, SH.equals}
 # Inside sh:or: value constraints, and sh:path with sh:minCount 1 / sh:hasValue.
 SUPPORTED_IN_OR = VALUE | {SH.path, SH.minCount, SH.hasValue, SH.flags, SH.name, SH.description,
                            SH.message, SH.severity}
@@ -104,6 +105,7 @@ COMPONENT = {
     SH["or"]: SH.OrConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
     SH.maxCount: SH.MaxCountConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
     SH.lessThan: SH.LessThanConstraintComponent, SH.closed: SH.ClosedConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent,
 }
 RANGE_TEST = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
               SH.maxExclusive: "<"}
@@ -212,6 +214,14 @@ class Compiler:
                 checks[-1] = replace(checks[-1], datatype=obj, values=(
                     f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} BIND (?focus AS ?value) }}"))
         checks = self._implied_by(shape, checks)
+        for other in self.shapes.objects(shape, SH.equals):  # the focus node is its value node
+            prop = self._equals_property(shape, other)
+            # each branch joins the targets itself: a UNION's branches see no outer binding
+            differ = (f"{{ {focus} FILTER NOT EXISTS {{ ?focus {prop} ?focus }} "
+                      f"BIND (?focus AS ?value) }} UNION "
+                      f"{{ {focus} ?focus {prop} ?value FILTER (!sameTerm(?value, ?focus)) }}")
+            checks.append(self._check(shape, SH.equals, None,
+                                      f"SELECT DISTINCT ?focus ?value WHERE {{ {differ} }}"))
         for value in self.shapes.objects(shape, SH.hasValue):
             checks.append(self._check(shape, SH.hasValue, None,
                                       f"SELECT DISTINCT ?focus WHERE {{ {focus} "
@@ -273,7 +283,24 @@ class Compiler:
                                       f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} "
                                       f"?focus {path} ?value . ?focus {self._path(other)} ?other "
                                       f"FILTER (!COALESCE(?value < ?other, false)) }}"))
+        for other in self.shapes.objects(shape, SH.equals):
+            # Either side's values the other lacks, found over the two properties alone (an
+            # anti-join by hash each way), then joined with the targets.
+            prop = self._equals_property(shape, other)
+            differ = (f"SELECT ?focus ?value WHERE {{ {{ ?focus {path} ?value MINUS "
+                      f"{{ ?focus {prop} ?value }} }} UNION {{ ?focus {prop} ?value MINUS "
+                      f"{{ ?focus {path} ?value }} }} }}")
+            checks.append(self._check(shape, SH.equals, path_node,
+                                      f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} "
+                                      f"{{ {differ} }} }}", candidates=differ))
         return checks
+
+    def _equals_property(self, shape: Node, other: Node) -> str:
+        """The property sh:equals names: an IRI, as SHACL requires (4.5.1)."""
+        if not isinstance(other, URIRef):
+            raise InvalidShape(f"sh:equals of {_short(shape)} must name a property (an IRI), "
+                               f"not {other}")
+        return sparql_term(other)
 
     def _implied_by(self, shape: Node, checks: list[Check]) -> list[Check]:
         """The node checks, sh:nodeKind sh:IRI (or IRIOrLiteral) marked as implied by sh:pattern
