@@ -9,6 +9,7 @@ import re
 from urllib.parse import quote
 
 from kg.model.namespaces import PREFIXES
+from kg.query.evidence_links import evidence_path as fact_evidence_path
 
 ID_BASE = str(PREFIXES["id"])
 _WEB_IRI = re.compile(r"^https?://", re.IGNORECASE)
@@ -26,8 +27,7 @@ def entity_path(iri: str) -> str:
 
 def evidence_path(iri: str, source: str = "") -> str:
     """The evidence view of a fact, on one of its sources (its id) or on its first."""
-    return "/evidence/" + id_path(iri) + (f"?source={quote(source, safe='-._~')}"
-                                          if source else "")
+    return fact_evidence_path(iri, source) or ""
 
 
 def safe_href(iri: str) -> str | None:
