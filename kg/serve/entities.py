@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.review.describe import record_verdict
-from kg.serve.links import entity_path, evidence_path, safe_href
+from kg.serve.links import ID_BASE, entity_path, evidence_path, safe_href
 from kg.serve.reading import (
     Source,
     label_pattern,
@@ -80,7 +80,8 @@ def value(iri_or_text: ox.NamedNode | ox.Literal | ox.BlankNode, known: dict[str
           ) -> Value:
     if isinstance(iri_or_text, ox.NamedNode):
         iri = iri_or_text.value
-        return Value(known.get(iri) or words(iri), safe_href(iri) or "", iri)
+        ours = iri.startswith((ID_BASE, UNKG))  # our names read well as words; others in full
+        return Value(known.get(iri) or (words(iri) if ours else iri), safe_href(iri) or "", iri)
     if isinstance(iri_or_text, ox.Literal):
         lang = f" @{iri_or_text.language}" if iri_or_text.language else ""
         return Value(iri_or_text.value + lang)
@@ -168,7 +169,8 @@ def said_about(store: ox.Store, iri: str, kinds: tuple[str, ...] = FACT_KINDS,
     node = str(ox.NamedNode(iri))
     link = ("schema:creator" if by else
             "schema:about|unkg:stanceTowards|rdf:subject|rdf:object|unkg:commentsOn|"
-            "unkg:participant|unkg:namedMember|schema:creator")
+            "unkg:participant|unkg:namedMember|schema:creator|"
+            "rdf:subject/^opengov:count")  # a claim about a vote's count is about the vote
     allowed = ", ".join(f"unkg:{k}" for k in kinds)
     rows = select(store, f"""SELECT DISTINCT ?fact ?type ?text ?name ?date ?speakerName ?source
         WHERE {{ ?fact {link} {node} ; a ?type ; unkg:evidence ?e . FILTER (?type IN ({allowed}))
