@@ -38,7 +38,7 @@ from kg.errors import CuratorError
 from kg.model.namespaces import ID, curie, shorten
 from kg.project import DEFAULT_STORE, query_files
 from kg.query import results
-from kg.query.evidence_links import MOST_PRINTED, evidence_urls
+from kg.query.evidence_links import evidence_listing, evidence_urls
 from kg.query.names import Match, Names, did_you_mean
 from kg.store.embedded import open_store
 
@@ -572,9 +572,6 @@ def query_command(name: str | None, params: tuple[str, ...], output: str, endpoi
         urls = evidence_urls([term.value for row in answer.rows for term in row.values()
                               if isinstance(term, ox.NamedNode)])
         if urls:
-            click.echo("\nThe quoted words behind these rows, in their articles "
-                       "(with `kg serve` running):")
-            for url in urls[:MOST_PRINTED]:
-                click.echo(f"  {url}")
-            if len(urls) > MOST_PRINTED:
-                click.echo(f"  and {len(urls) - MOST_PRINTED} more")
+            # On stderr: an aside for the reader, not part of the answer a pipe takes.
+            click.echo("\n" + evidence_listing(urls, shutil.get_terminal_size().columns),
+                       err=True)

@@ -1,6 +1,7 @@
 """The address of a fact's evidence view on `kg serve` (/evidence/...): one rule for the page
 (kg/serve) and for `kg query`, which prints it under its table."""
 
+import textwrap
 from urllib.parse import quote
 
 from kg.model.iris import id_relative
@@ -31,3 +32,16 @@ def evidence_urls(iris: list[str], base: str = SERVE_URL) -> list[str]:
             if url not in urls:
                 urls.append(url)
     return urls
+
+
+def evidence_listing(urls: list[str], width: int, base: str = SERVE_URL) -> str:
+    """The evidence views under `kg query`'s table, no line wider than the terminal: a URL
+    that does not fit is given as its path on the server named above it."""
+    lines = textwrap.wrap("The quoted words behind these rows, in their articles (with "
+                          f"`kg serve` running, at {base}):", width)
+    for url in urls[:MOST_PRINTED]:
+        shown = url if len(url) + 2 <= width else url.removeprefix(base)
+        lines += ["  " + shown[i:i + width - 2] for i in range(0, len(shown), width - 2)]
+    if len(urls) > MOST_PRINTED:
+        lines.append(f"  and {len(urls) - MOST_PRINTED} more")
+    return "\n".join(lines)
