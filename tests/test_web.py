@@ -227,6 +227,7 @@ def test_a_states_page_and_a_vote_events_page(browser: webdriver.Chrome, served:
     # Official record, ga_voting_2025-02-24.csv, ms_code HUN: N on A/RES/ES-11/7, A on ES-11/8
     assert ["A/RES/ES-11/7", "2025-02-24", "no"] in votes
     assert ["A/RES/ES-11/8", "2025-02-24", "abstention"] in votes
+    update_screenshot(browser, "screenshot-state-page.png")
     browser.find_element(By.LINK_TEXT, "A/RES/ES-11/7").click()
     WebDriverWait(browser, 30).until(
         lambda page: page.find_element(By.TAG_NAME, "h1").text == "Recorded vote on A/RES/ES-11/7")

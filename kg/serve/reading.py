@@ -13,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.model.namespaces import PREFIXES
+from kg.model.namespaces import PREFIXES, UNKG
 from kg.review.corpus import Article, articles
 
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -86,15 +86,18 @@ def sources(store: ox.Store, iris: set[str]) -> dict[str, Source]:
 
 # ---------------------------------------------------------------- the articles and their quotes
 
-# The articles, their text positions and the facts the quotes support, for kg.review.corpus:
-# a few thousand triples whatever the size of the voting history in the store.
+# The texts (news articles, and the official record's notes, quoted by position), their text
+# positions and the facts the quotes support, for kg.review.corpus: a few thousand triples
+# whatever the size of the voting history in the store.
+TEXT_KINDS = (UNKG.NewsArticle, UNKG.OfficialRecord)
 _ARTICLE_EVIDENCE = """CONSTRUCT {
-  ?source a unkg:NewsArticle ; unkg:localFile ?file .
+  ?source a ?kind ; unkg:localFile ?file .
   ?target a oa:SpecificResource ; oa:hasSource ?source ; oa:hasSelector ?selector .
   ?selector a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
   ?evidence oa:hasTarget ?target ; oa:hasBody ?body . ?body a ?type .
 } WHERE {
-  ?source a unkg:NewsArticle ; unkg:localFile ?file .
+  VALUES ?kind { unkg:NewsArticle unkg:OfficialRecord }
+  ?source a ?kind ; unkg:localFile ?file .
   ?target oa:hasSource ?source ; oa:hasSelector ?selector .
   ?selector a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
   ?evidence oa:hasTarget ?target ; oa:hasBody ?body . ?body a ?type .
@@ -110,7 +113,7 @@ def corpus(store: ox.Store, project: Path) -> dict[str, Article]:
     if key not in _corpus:
         _corpus.clear()
         graph = to_rdflib(store.query(PROLOGUE + _ARTICLE_EVIDENCE))
-        _corpus[key] = {str(a.source): a for a in articles(graph, project)}
+        _corpus[key] = {str(a.source): a for a in articles(graph, project, TEXT_KINDS)}
     return _corpus[key]
 
 
