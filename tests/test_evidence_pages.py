@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kg.query.catalogue import query_command
 from kg.store.embedded import load_store
-from tests.servers import ROOT, kg_serve
+from tests.servers import ROOT, BuiltGraph, kg_serve
 
 pytestmark = pytest.mark.servers
 ID = "https://w3id.org/unkg/id/"
@@ -193,6 +193,18 @@ def test_rdf_alternates_of_an_entity_page(served: str) -> None:
     assert jsonld.headers["Content-Type"].startswith("application/ld+json")
     wrong = requests.get(f"{served}/id/state/USA?format=pdf", timeout=30)
     assert wrong.status_code == 400 and "ttl" in wrong.text
+
+
+def test_without_the_articles_the_view_shows_the_quotes_and_says_why(
+        built_graph: BuiltGraph, tmp_path: Path) -> None:
+    """`kg serve` started away from the project: the quotes still, and what to do."""
+    fact = record("statements.yaml", "ahmad-explains-pakistan-vote")
+    with kg_serve(built_graph.store, tmp_path, "--project", str(tmp_path)) as url:
+        response = requests.get(f"{url}/evidence/statement/ahmad-explains-pakistan-vote",
+                                timeout=60)
+    assert response.status_code == 200, response.text
+    assert fact["evidence"][0]["quote"] in response.text
+    assert "The text cannot be shown here" in response.text and "--project" in response.text
 
 
 def test_kg_query_prints_each_facts_evidence_url(built: tuple, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.errors import CuratorError
 from kg.review.corpus import Article
 from kg.review.describe import describe, kind, label
 from kg.review.highlight import Piece, pieces
@@ -52,6 +53,7 @@ class EvidenceView:
     record: list[tuple[str, str]] = field(default_factory=list)  # a CSV row: (column, value)
     others: list[tuple[Source, list[Quoted]]] = field(default_factory=list)
     variants: list[tuple[str, str, list[Source]]] = field(default_factory=list)  # words, href
+    missing_text: str = ""  # why the source's text cannot be shown
 
 
 def _number(evidence: str) -> tuple[int, str]:
@@ -112,7 +114,10 @@ def evidence_view(store: ox.Store, project: Path, fact: str, source_id: str) -> 
     view = EvidenceView(fact, plain_name(graph, node, described), kind(graph, node),
                         [(name, words) for name, words in described if name != "what"],
                         chosen, [q for q in quotes if q.source == chosen])
-    article = corpus(store, project).get(chosen.iri)
+    try:
+        article = corpus(store, project).get(chosen.iri)
+    except CuratorError as error:  # the texts are not where the server was started
+        article, view.missing_text = None, f"{error} (kg serve --project DIR)"
     if article is not None:
         view.pieces = pieces(article.text, article.spans,
                              {URIRef(q.evidence) for q in view.quotes})
