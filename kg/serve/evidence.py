@@ -68,13 +68,12 @@ def quoted(store: ox.Store, fact: str) -> list[Quoted]:
         {node} unkg:evidence ?evidence . ?evidence oa:hasTarget ?target .
         ?target oa:hasSource ?source .
         OPTIONAL {{ ?target oa:hasSelector ?q . ?q oa:exact ?exact }}
-        OPTIONAL {{ ?target oa:hasSelector ?f . ?f a oa:FragmentSelector ; rdf:value ?row }}
-        OPTIONAL {{ ?source unkg:localFile ?file }} }}""")
+        OPTIONAL {{ ?target oa:hasSelector ?f . ?f a oa:FragmentSelector ; rdf:value ?row }} }}""")
     found = sources(store, {r["source"] for r in rows})
-    pieces = [Quoted(r["evidence"], found[r["source"]], r["exact"],
-                     f"{found[r['source']].local_file}#{r['row']}" if r["row"] else "")
-              for r in rows]
-    return sorted(set(pieces), key=lambda q: _number(q.evidence))
+    given = [Quoted(r["evidence"], found[r["source"]], r["exact"],
+                    f"{found[r['source']].local_file}#{r['row']}" if r["row"] else "")
+             for r in rows]
+    return sorted(set(given), key=lambda q: _number(q.evidence))
 
 
 def variants(store: ox.Store, fact: str) -> list[tuple[str, str, list[Source]]]:
