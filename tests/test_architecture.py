@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "kg.validate": MODEL | {"kg.store"},
     "kg.query": MODEL | {"kg.store"},
     "kg.analysis": MODEL | {"kg.store", "kg.query"},
-    "kg.serve": MODEL | {"kg.store", "kg.query"},
+    "kg.serve": MODEL | {"kg.store", "kg.query", "kg.review", "kg.analysis"},
     "kg.pipeline": MODEL | {"kg.ingest", "kg.emit", "kg.store", "kg.validate"},
     "kg.review": MODEL | {"kg.ingest", "kg.emit"},
     "kg.cli": BASE,  # commands are named as strings and imported lazily

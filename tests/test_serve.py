@@ -155,7 +155,9 @@ def test_entity_iris_dereference(served: str) -> None:
     jsonld = requests.get(f"{served}/id/state/USA", timeout=30,
                           headers={"Accept": "application/ld+json"})
     missing = requests.get(f"{served}/id/state/ATLANTIS", timeout=30)
-    assert page.headers["Content-Type"].startswith("text/html") and "unkg:State" in page.text
+    # the page names the state and its kind in words (the ontology's label of unkg:State)
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "<h1>United States</h1>" in page.text and "Member State" in page.text
     assert turtle.headers["Content-Type"].startswith("text/turtle")
     assert ox.Triple(ox.NamedNode(f"{ID}state/USA"),
                      ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
@@ -49,7 +50,7 @@ def test_saved_query_with_a_parameter_shows_its_rows(browser: webdriver.Chrome,
 
 def test_entity_page_links_back_into_the_graph(browser: webdriver.Chrome, served: str) -> None:
     browser.get(f"{served}/id/state/HUN")
-    assert browser.find_element(By.TAG_NAME, "h1").text == "id:state/HUN"
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Hungary"
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "td a")]
     assert f"{served}/id/vote/A-RES-ES-11-7/HUN" in links
 
@@ -178,3 +179,73 @@ def test_the_editors_answers_link_to_the_local_pages(browser: webdriver.Chrome,
     link = WebDriverWait(browser, 30).until(lambda page: page.find_elements(
         By.CSS_SELECTOR, "#yasgui .yasr a[href*='state/HUN']"))[0]
     assert link.get_attribute("href") == f"{served}/id/state/HUN"
+
+
+# ---------------------------------------------------------- the evidence view, entity pages
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+FACTS = Path(__file__).resolve().parent.parent / "facts"
+
+
+def update_screenshot(browser: webdriver.Chrome, name: str) -> None:
+    if os.environ.get("UNKG_UPDATE_SCREENSHOT") == "1":
+        browser.save_screenshot(str(DOCS / name))
+
+
+def in_view(browser: webdriver.Chrome, element: object) -> bool:
+    return browser.execute_script(
+        "const box = arguments[0].getBoundingClientRect();"
+        "return box.top >= 0 && box.bottom <= window.innerHeight;", element)
+
+
+def test_from_a_statements_row_to_its_words_highlighted_in_the_article(
+        browser: webdriver.Chrome, served: str) -> None:
+    ready_page(browser, f"{served}/?q=statements-by-speaker&speaker=Peskov")
+    WebDriverWait(browser, 30).until(lambda page: table_rows(page))
+    link = browser.find_element(By.CSS_SELECTOR, "#saved-results a.evidence-link")
+    statement = link.get_attribute("href").split("/evidence/statement/")[1].split("#")[0]
+    link.click()
+    marks = WebDriverWait(browser, 30).until(
+        lambda page: page.find_elements(By.CSS_SELECTOR, "#text mark.focus"))
+    records = yaml.safe_load((FACTS / "statements.yaml").read_text(encoding="utf-8"))
+    fact = next(r for r in records if r["id"] == statement)
+    shown = "".join(mark.get_attribute("textContent") for mark in marks)
+    source = fact["evidence"][0]["source"]
+    for evidence in fact["evidence"]:
+        if evidence["source"] == source:
+            assert evidence["quote"] in shown
+    quote = browser.find_element(By.ID, "quote")
+    WebDriverWait(browser, 10).until(lambda page: in_view(page, quote))  # scrolled to
+    assert fact["text"] in browser.find_element(By.ID, "fact").text  # the fact, beside
+    update_screenshot(browser, "screenshot-evidence-view.png")
+
+
+def test_a_states_page_and_a_vote_events_page(browser: webdriver.Chrome, served: str) -> None:
+    browser.get(f"{served}/id/state/HUN")
+    votes = [[td.text for td in row.find_elements(By.TAG_NAME, "td")][:3] for row in
+             browser.find_elements(By.CSS_SELECTOR, "table.votes tbody tr")]
+    # Official record, ga_voting_2025-02-24.csv, ms_code HUN: N on A/RES/ES-11/7, A on ES-11/8
+    assert ["A/RES/ES-11/7", "2025-02-24", "no"] in votes
+    assert ["A/RES/ES-11/8", "2025-02-24", "abstention"] in votes
+    update_screenshot(browser, "screenshot-state-page.png")
+    browser.find_element(By.LINK_TEXT, "A/RES/ES-11/7").click()
+    WebDriverWait(browser, 30).until(
+        lambda page: page.find_element(By.TAG_NAME, "h1").text == "Recorded vote on A/RES/ES-11/7")
+    chart = browser.find_element(By.CSS_SELECTOR, "figure.chart img")
+    WebDriverWait(browser, 60).until(lambda page: page.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", chart))
+    assert "contradicted" in browser.find_element(By.TAG_NAME, "main").text
+    update_screenshot(browser, "screenshot-vote-event-page.png")
+
+
+@pytest.mark.parametrize("path", ["/evidence/statement/peskov-balanced-position-mt",
+                                  "/id/state/USA", "/id/vote-event/A-RES-ES-11-7",
+                                  "/id/person/dmitry-peskov"])
+def test_the_pages_fit_a_phone(phone: webdriver.Chrome, served: str, path: str) -> None:
+    phone.get(f"{served}{path}")
+    WebDriverWait(phone, 30).until(lambda page: page.find_element(By.TAG_NAME, "h1"))
+    widths = phone.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths == [390, 390]
+    if path.startswith("/evidence/"):
+        update_screenshot(phone, "screenshot-evidence-view-phone.png")

@@ -38,6 +38,7 @@ from kg.errors import CuratorError
 from kg.model.namespaces import ID, curie, shorten
 from kg.project import DEFAULT_STORE, query_files
 from kg.query import results
+from kg.query.evidence_links import evidence_listing, evidence_urls
 from kg.query.names import Match, Names, did_you_mean
 from kg.store.embedded import open_store
 
@@ -568,3 +569,9 @@ def query_command(name: str | None, params: tuple[str, ...], output: str, endpoi
                          shutil.get_terminal_size().columns))
         if answer.why_empty:
             click.echo(answer.why_empty)
+        urls = evidence_urls([term.value for row in answer.rows for term in row.values()
+                              if isinstance(term, ox.NamedNode)])
+        if urls:
+            # On stderr: an aside for the reader, not part of the answer a pipe takes.
+            click.echo("\n" + evidence_listing(urls, shutil.get_terminal_size().columns),
+                       err=True)

@@ -56,10 +56,12 @@ def load_graph(path: Path) -> Graph:
     return Graph().parse(path)
 
 
-def articles(graph: Graph, project: Path) -> list[Article]:
-    """Every news article of the graph, with its text, sentences and quoted evidence."""
+def articles(graph: Graph, project: Path,
+             kinds: tuple[URIRef, ...] = (UNKG.NewsArticle,)) -> list[Article]:
+    """Every source of these `kinds` (news articles by default) with its text, sentences and
+    quoted evidence."""
     found: dict[URIRef, Article] = {}
-    for source in sorted(graph.subjects(RDF.type, UNKG.NewsArticle)):
+    for source in sorted({s for kind in kinds for s in graph.subjects(RDF.type, kind)}):
         local = graph.value(source, UNKG.localFile)
         path = project / str(local)
         if not path.is_file():

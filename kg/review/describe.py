@@ -8,7 +8,7 @@ KINDS = {UNKG.Statement: "statement", UNKG.Claim: "claim", UNKG.Event: "event",
          UNKG.ReportedProvision: "provision", UNKG.Assertion: "assertion",
          UNKG.Resolution: "resolution", UNKG.DraftText: "draft text",
          UNKG.DescribedAmendments: "amendments named together", UNKG.Amendment: "amendment",
-         UNKG.VoteEvent: "vote event", UNKG.VotingRule: "voting rule",
+         UNKG.VoteEvent: "vote event", UNKG.Vote: "ballot", UNKG.VotingRule: "voting rule",
          UNKG.DescribedGroup: "group named by description", UNKG.Group: "group",
          UNKG.Person: "person", UNKG.Organization: "organisation", UNKG.Post: "post",
          UNKG.State: "state (its names)"}

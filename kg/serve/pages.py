@@ -1,63 +1,45 @@
-"""The HTML page of an entity (`/id/...`): what the graph says about it, and what points at it.
+"""The HTML pages of `kg serve`, from jinja2 templates (kg/serve/templates, autoescaped): an
+entity's page (`/id/...`) and a fact's evidence view (`/evidence/...`).
 
-Every link written into the page is an http(s) IRI (or a path on this server); anything
-else (a `javascript:` or `data:` "URL" a source may carry) is shown as plain text.
+The review's templates (kg/review/templates) are on the search path too: the evidence view
+highlights the article with the same macro as `kg review`'s page.
 """
 
-import html
-import re
-from urllib.parse import quote
+from pathlib import Path
 
 import pyoxigraph as ox
+from jinja2 import ChoiceLoader, Environment, PackageLoader
 
-ID_BASE = "https://w3id.org/unkg/id/"
-_WEB_IRI = re.compile(r"^https?://", re.IGNORECASE)
+from kg.serve.entities import entity_view
+from kg.serve.evidence import evidence_view
+from kg.serve.links import ID_BASE, entity_path, safe_href
 
+__all__ = ["ID_BASE", "entity_page", "evidence_page", "safe_href"]
 
-def entity_path(iri: str) -> str:
-    """Where this server serves an entity IRI."""
-    return "/id/" + quote(iri.removeprefix(ID_BASE), safe="/:-._~")
-
-
-def safe_href(iri: str) -> str | None:
-    """The link target for an IRI, or None when it must not be a link."""
-    if iri.startswith(ID_BASE):
-        return entity_path(iri)
-    return iri if _WEB_IRI.match(iri) else None
-
-
-def entity_page(iri: str, triples: list[ox.Triple], prefixes: dict[str, str]) -> str:
-    def show(term: object) -> str:
-        if isinstance(term, ox.NamedNode):
-            name = html.escape(compact(term.value, prefixes))
-            href = safe_href(term.value)
-            return f'<a href="{html.escape(href)}">{name}</a>' if href else name
-        if isinstance(term, ox.Literal):
-            lang = f' <span class="lang">@{html.escape(term.language)}</span>' \
-                if term.language else ""
-            return f"{html.escape(term.value)}{lang}"
-        return html.escape(str(term))
-
-    subject = ox.NamedNode(iri)
-    outgoing = sorted((t for t in triples if t.subject == subject), key=str)
-    incoming = sorted((t for t in triples if t.subject != subject), key=str)
-    rows = "".join(f"<tr><td>{show(t.predicate)}</td><td>{show(t.object)}</td></tr>"
-                   for t in outgoing)
-    back = "".join(f"<tr><td>{show(t.subject)}</td><td>{show(t.predicate)}</td></tr>"
-                   for t in incoming)
-    title = html.escape(compact(iri, prefixes))
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            '<link rel="stylesheet" href="/static/page.css"></head><body>'
-            f'<header><a href="/">unkg query page</a></header><h1>{title}</h1>'
-            f'<p class="iri">{html.escape(iri)}</p><table class="results"><thead><tr>'
-            f'<th>property</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>'
-            + (f'<h2>Pointing here</h2><table class="results"><thead><tr><th>from</th>'
-               f'<th>property</th></tr></thead><tbody>{back}</tbody></table>' if back else "")
-            + "</body></html>")
+TEMPLATES = Environment(
+    loader=ChoiceLoader([PackageLoader("kg.serve", "templates"),
+                         PackageLoader("kg.review", "templates")]),
+    autoescape=True, trim_blocks=True, lstrip_blocks=True)
+# The RDF forms of an entity, linked from its pages (rel="alternate"): ?format= picks one.
+RDF_FORMS = {"ttl": ("text/turtle", "Turtle"), "jsonld": ("application/ld+json", "JSON-LD"),
+             "nt": ("application/n-triples", "N-Triples"),
+             "rdf": ("application/rdf+xml", "RDF/XML")}
 
 
-def compact(iri: str, prefixes: dict[str, str]) -> str:
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
+def alternates(iri: str) -> list[tuple[str, str, str]]:
+    """(href, media type, name) of each RDF form of the entity's description."""
+    path = entity_path(iri)
+    return [(f"{path}?format={key}", media, name) for key, (media, name) in RDF_FORMS.items()]
+
+
+def entity_page(store: ox.Store, project: Path, iri: str, triples: list[ox.Triple]) -> str:
+    view = entity_view(store, project, iri, triples)
+    return TEMPLATES.get_template("entity.html").render(
+        title=view.name, view=view, alternates=alternates(iri))
+
+
+def evidence_page(store: ox.Store, project: Path, fact: str, source: str) -> str:
+    view = evidence_view(store, project, fact, source)
+    return TEMPLATES.get_template("evidence.html").render(
+        title=f"Evidence: {view.name}", view=view, alternates=alternates(fact),
+        fact_page=entity_path(fact), link=lambda record: view.links.get(record, "#"))

@@ -43,7 +43,7 @@ from kg.project import DEFAULT_STORE, STATIC, context_file
 from kg.query.catalogue import Resolver, SavedQuery, Term, bind_params, catalogue, inline_terms
 from kg.serve.cache import AnswerCache, Cached
 from kg.serve.federation import check_services
-from kg.serve.pages import ID_BASE
+from kg.serve.pages import ID_BASE, RDF_FORMS
 from kg.serve.protocol import (
     GRAPH_FORMATS,
     ProtocolError,
@@ -83,6 +83,7 @@ class Settings:
     pages: PoolSettings
     prefixes: tuple[tuple[str, str], ...] = ()
     cache_bytes: int = 64 * 2**20
+    project: Path = Path(".")  # where the articles' texts are (the evidence view reads them)
 
     @property
     def review(self) -> Path:
@@ -120,7 +121,8 @@ class Service:
 
     def job(self, kind: str, text: str, accept: str, **graphs: tuple[str, ...]) -> Job:
         s = self.settings
-        return Job(kind, text, accept, s.max_rows, s.max_bytes, prefixes=s.prefixes, **graphs)
+        return Job(kind, text, accept, s.max_rows, s.max_bytes, prefixes=s.prefixes,
+                   project=str(s.project), **graphs)
 
     # ---- the project's own queries, run from a thread (the catalogue's code is synchronous)
 
@@ -268,6 +270,12 @@ async def entity(request: Request) -> Response:
                             "not an entity IRI: /id/ is followed by the rest of an IRI "
                             f"under {ID_BASE}") from None
     accept = request.headers.get("accept", "")
+    form = _query_param(request, "format")
+    if form:  # the pages' rel="alternate" links: one RDF form, whatever Accept says
+        if form not in RDF_FORMS:
+            raise ProtocolError(HTTPStatus.BAD_REQUEST,
+                                f"format={form}: give one of {', '.join(RDF_FORMS)}")
+        accept = RDF_FORMS[form][0]
     if preference("text/html", accept) > max(preference(asked, accept)
                                              for asked, _, _ in GRAPH_FORMATS):
         variant = "text/html"
@@ -275,6 +283,46 @@ async def entity(request: Request) -> Response:
         variant = negotiate(accept, GRAPH_FORMATS)[0]
     return await _cached(service, ("entity", node.value, variant),
                          lambda: _entity_response(service, node.value, variant))
+
+
+def _query_param(request: Request, name: str) -> str:
+    """The last value of one parameter of the query string ("" when absent)."""
+    params = parse_params(decode(request.scope["query_string"], "query string"), "query string")
+    return (params.get(name) or [""])[-1]
+
+
+def _fact_node(path: str) -> ox.NamedNode:
+    try:  # pyoxigraph checks the IRI and writes it escaped: no path text enters the query
+        return ox.NamedNode(ID_BASE + path)
+    except ValueError:
+        raise ProtocolError(HTTPStatus.NOT_FOUND,
+                            "not an entity IRI: the path is the rest of an IRI "
+                            f"under {ID_BASE}") from None
+
+
+async def evidence(request: Request) -> Response:
+    """A fact's evidence view: the article with the quoted words highlighted."""
+    service = service_of(request)
+    node = _fact_node(request.path_params["path"])
+    source = _query_param(request, "source")
+    return await _cached(service, ("evidence", node.value, source),
+                         lambda: _page_response(service, "evidence", node.value, source))
+
+
+async def roll_call_chart(request: Request) -> Response:
+    """A vote event's roll call by region, as SVG (the vote event's page shows it)."""
+    service = service_of(request)
+    node = _fact_node(request.path_params["path"])
+    return await _cached(service, ("chart", node.value),
+                         lambda: _page_response(service, "chart", node.value, ""))
+
+
+async def _page_response(service: Service, kind: str, iri: str, accept: str) -> Cached:
+    assert service.page_pool is not None
+    reply = await service.page_pool.run(service.job(kind, iri, accept))
+    if reply.status != 200:
+        raise ProtocolError(reply.status, reply.body.decode())
+    return Cached(200, {"Content-Type": reply.content_type}, reply.body)
 
 
 async def _entity_response(service: Service, iri: str, variant: str) -> Cached:
@@ -424,6 +472,8 @@ def make_app(settings: Settings) -> Starlette:
         Route("/api/prefixes", prefixes),
         Route("/api/queries/{name}", saved),
         Route("/id/{path:path}", entity),
+        Route("/evidence/{path:path}", evidence),
+        Route("/chart/roll-call/{path:path}.svg", roll_call_chart),
         Route("/", index),
         Route("/index.html", index),
         Mount("/static", StaticFiles(directory=str(STATIC))),
@@ -509,6 +559,9 @@ def _number(name: str, kind: type, default: float, text: str) -> Callable:
 @click.command("serve")
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="The embedded store `kg build` filled.")
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=".",
+              show_default=True,
+              help="The project whose sources/ hold the articles' texts (the evidence view).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (the default is reachable from this machine only).")
 @click.option("--port", type=int, default=7878, show_default=True)
@@ -544,8 +597,8 @@ def _number(name: str, kind: type, default: float, text: str) -> Callable:
 @click.option("--write-token", envvar="UNKG_WRITE_TOKEN",
               help="Accept SPARQL updates carrying 'Authorization: Bearer TOKEN' "
                    "[env UNKG_WRITE_TOKEN]; without it every update is refused.")
-def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait: float,
-                  queue_length: int, limit: int, max_bytes: int, workers: int,
+def serve_command(store: Path, project: Path, host: str, port: int, timeout: float,
+                  queue_wait: float, queue_length: int, limit: int, max_bytes: int, workers: int,
                   page_workers: int, worker_memory: int, allow_service: tuple[str, ...],
                   idle_timeout: float, max_connections: int, backlog: int, cache_mib: int,
                   access_log: bool, write_token: str | None) -> None:
@@ -572,7 +625,8 @@ def serve_command(store: Path, host: str, port: int, timeout: float, queue_wait:
     page_pool = PoolSettings(page_workers, timeout, queue_wait, queue_length, worker_memory)
     settings = Settings(store, limit, max_bytes, write_token, allowed, sparql_pool, page_pool,
                         tuple(sorted((name, str(ns)) for name, ns in PREFIXES.items())),
-                        cache_bytes=0 if write_token else cache_mib * 2**20)
+                        cache_bytes=0 if write_token else cache_mib * 2**20,
+                        project=project.resolve())
     sock = listen(host, port, backlog)
     _raise_open_files_limit(max_connections + 256)
     protocol = type("Protocol", (GuardedH11,), {"head_timeout": idle_timeout})

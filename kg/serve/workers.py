@@ -15,6 +15,7 @@ import ctypes
 import os
 import resource
 import signal
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -24,15 +25,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import CuratorError
 from kg.query import results
-from kg.serve.pages import entity_page
+from kg.serve.pages import entity_page, evidence_page
 from kg.serve.protocol import GRAPH_FORMATS, SOLUTION_FORMATS, ProtocolError, negotiate
 
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "query", "update" or "entity" (text: the entity's IRI; accept: "text/html"
-    # or a graph media type, already negotiated)
+    kind: str  # "query", "update", "entity" (text: the entity's IRI; accept: "text/html"
+    # or a graph media type, already negotiated), "evidence" (text: the fact's IRI; accept: the
+    # source's id or "") or "chart" (text: a vote event's IRI)
     text: str
     accept: str
     max_rows: int | None  # None: every row (the resolver's own lookups)
@@ -40,6 +43,7 @@ class Job:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
+    project: str = "."  # the folder whose sources/ hold the articles' texts
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,13 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
             if target != opened:
                 store = ox.Store(target) if writable else ox.Store.read_only(target)
                 opened = target
-            run = {"update": _update, "entity": _entity}.get(job.kind, _query)
+            run = {"update": _update, "entity": _entity, "evidence": _evidence,
+                   "chart": _chart}.get(job.kind, _query)
             reply = run(store, job)
         except ProtocolError as error:
             reply = Reply(error.status, "text/plain; charset=utf-8", error.message.encode())
+        except CuratorError as error:  # e.g. an article's text is not in the project
+            reply = Reply(500, "text/plain; charset=utf-8", str(error).encode())
         except SyntaxError as error:
             reply = Reply(400, "text/plain; charset=utf-8",
                           f"the {job.kind} is not valid SPARQL: {error}".encode())
@@ -155,11 +162,32 @@ def _entity(store: ox.Store, job: Job) -> Reply:
                      f"the graph says nothing about {node}".encode())
     prefixes = dict(job.prefixes)
     if job.accept == "text/html":
-        page = entity_page(node.value, triples, prefixes)
+        page = entity_page(store, Path(job.project), node.value, triples)
         return Reply(200, "text/html; charset=utf-8", page.encode())
     media_type, fmt = negotiate(job.accept, GRAPH_FORMATS)
     body, cut = serialize_graph(triples[: job.max_rows], fmt, prefixes, job.max_bytes)
     return Reply(200, content_type(media_type), body, "bytes" if cut else None)
+
+
+def _evidence(store: ox.Store, job: Job) -> Reply:
+    """The evidence view of a fact (kg/serve/evidence.py)."""
+    page = evidence_page(store, Path(job.project), ox.NamedNode(job.text).value, job.accept)
+    return Reply(200, "text/html; charset=utf-8", page.encode())
+
+
+def _chart(store: ox.Store, job: Job) -> Reply:
+    """The roll call of a vote event by region, as SVG: `kg analyze`'s own chart."""
+    from kg.analysis.figures import VoteRecord, draw_roll_call, vote_records  # slow to import
+    from kg.analysis.votes import vote_events, vote_matrix
+
+    events = [e for e in vote_events(store) if e.iri == ox.NamedNode(job.text).value]
+    if not events:
+        raise ProtocolError(HTTPStatus.NOT_FOUND, f"no ballots are recorded for {job.text}")
+    record = vote_records(store, events).get(events[0].iri, VoteRecord("", ""))
+    with tempfile.TemporaryDirectory() as folder:
+        written = draw_roll_call(vote_matrix(store, events), events[0], Path(folder), record)
+        svg = next(path for path in written if path.suffix == ".svg").read_bytes()
+    return Reply(200, "image/svg+xml", svg)
 
 
 def _update(store: ox.Store, job: Job) -> Reply:

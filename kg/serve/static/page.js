@@ -38,6 +38,15 @@ function target(iri) {
        : /^https?:\/\//i.test(iri) ? iri : null;
 }
 
+// The evidence view of a fact the articles' words support (kg/query/evidence_links.py has the
+// same kinds): the quoted words highlighted in their article.
+const FACT_KINDS = ["statement", "claim", "assertion", "provision", "event"];
+function evidenceOf(iri) {
+  if (!iri.startsWith(ID_BASE)) return null;
+  const path = iri.slice(ID_BASE.length);
+  return FACT_KINDS.includes(path.split("/")[0]) ? "/evidence/" + path + "#quote" : null;
+}
+
 // Labels of the vocabulary terms in an answer (unkg:Abstain is "abstention"), asked of the
 // endpoint in one query; a term without one is shown in words.
 const labels = new Map();
@@ -86,6 +95,15 @@ function cell(term, label) {
     link.textContent = text;
     link.title = compact(term.value);
     td.append(link);
+    const evidence = evidenceOf(term.value);
+    if (evidence) {
+      const quote = document.createElement("a");
+      quote.href = evidence;
+      quote.className = "evidence-link";
+      quote.textContent = "the quote";
+      quote.title = "the quoted words, highlighted in their article";
+      td.append(" ", quote);
+    }
     return td;
   }
   const literal = term || label;

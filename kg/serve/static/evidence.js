@@ -1,0 +1,3 @@
+// The evidence view: bring the quoted words into sight, whatever address opened the page.
+"use strict";
+document.getElementById("quote")?.scrollIntoView({ block: "center" });
