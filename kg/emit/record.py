@@ -292,8 +292,8 @@ class _Emitter:
         graph.add((state, SHORTCUTS[option], event))
         if self.detail:
             graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
-            graph.add((vote, UNKG.curatedIn, Literal(self.votes.where(row))))
-            value, conforms_to = self.votes.fragment(row)
+            graph.add((vote, UNKG.curatedIn, Literal(self.votes.ballot_where(row))))
+            value, conforms_to = self.votes.ballot_fragment(row)
             emit_fragment_evidence(graph, f"{self.source.id}/row-{row}", self.source, value,
                                    conforms_to, [vote])
         return OPTION_KEYS[option]
@@ -316,7 +316,8 @@ class _Emitter:
         if differences:
             self.emitted.mismatch_count += 1
             if len(self.emitted.mismatches) < KEPT_MESSAGES:
-                self.emitted.mismatches.append(f"{tally.symbol} (row {tally.first_row}): "
+                where = self.votes.place(tally.first_row)
+                self.emitted.mismatches.append(f"{tally.symbol} ({where}): "
                                                + "; ".join(differences))
         else:
             self.sink.add((event, UNKG.rollCallComplete, Literal(True)))
