@@ -19,8 +19,8 @@ from rdflib import Graph
 from kg.emit.entailment import Entailment
 from kg.emit.facts import Facts
 from kg.emit.record import emit_bodies, emit_former_states, emit_official_record
-from kg.ingest.former_states import load_former_states
 from kg.errors import CuratorError
+from kg.ingest.former_states import load_former_states
 from kg.ingest.sources import emit_source, load_sources
 from kg.model.namespaces import OA, RDF, UNKG
 from kg.model.ontology import load_ontology
