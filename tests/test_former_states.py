@@ -66,6 +66,7 @@ def test_the_shipped_file_reads_as_the_pages_say() -> None:
 
 @pytest.mark.parametrize(("old", "new", "record", "words"), [
     ("code: SUN", "code: SUV", "code: SUV", "code 'SUV' is not a state code"),
+    ("name: CZECHOSLOVAKIA", "name: HUNGARY", "code: CSK", "name 'HUNGARY' shares no word"),
     ("successors: [RUS]", "successors: [RUS, RSU]", "code: SUN", "successor 'RSU' is not"),
     ("successors: [RUS]", "successors: [SUN]", "code: SUN", "SUN is named its own successor"),
     ("successors: [RUS]", "successors: RUS", "code: SUN", "successors must be a list"),

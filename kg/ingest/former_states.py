@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.errors import CuratorError
 from kg.ingest.sources import WEB_IRI
-from kg.ingest.undl import STATE_NAMES
+from kg.ingest.undl import STATE_NAMES, name_matches
 from kg.ingest.yamlio import LINE, read_yaml
 
 FORMER_STATES = "former-states.yaml"  # in the project's facts/ folder
@@ -94,6 +94,9 @@ def _former_state(record: dict[str, Any], display: str) -> FormerState:
     if not CODE.match(code) or code not in STATE_NAMES:
         refuse(f"code {code!r} is not a state code of the UN's voting files (ISO 3166-3, such "
                "as SUN, CSK, DDR, YUG, or ISO 3166-1 alpha-3)")
+    if not name_matches(code, record["name"]):
+        refuse(f"name {record['name']!r} shares no word with the names of {code} "
+               f"({sorted(STATE_NAMES[code])[0]}); check the code and the name")
     successors = record["successors"]
     if not isinstance(successors, list) or not all(isinstance(s, str) for s in successors):
         refuse(f"successors must be a list of state codes ([CZE, SVK], or [] for none), not "
