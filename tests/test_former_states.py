@@ -135,10 +135,12 @@ def test_the_build_emits_dates_successors_and_the_cited_words(
 
 
 def successors(backend: EmbeddedBackend, state: str) -> list[tuple[str, str, str, str]]:
+    """The answer's rows without the cited words (one row per quote: duplicates dropped)."""
     answer = run(saved_query("successors"), {"state": state}, backend)
-    return [(row["relation"].value, row["other"].value.rsplit("/", 1)[-1],
+    rows = [(row["relation"].value, row["other"].value.rsplit("/", 1)[-1],
              row["memberFrom"].value if row["memberFrom"] else "",
              row["memberUntil"].value if row["memberUntil"] else "") for row in answer.rows]
+    return list(dict.fromkeys(rows))
 
 
 def test_saved_query_names_successors_and_predecessors(built: tuple[BuildResult, Path]) -> None:
@@ -154,9 +156,13 @@ def test_saved_query_names_successors_and_predecessors(built: tuple[BuildResult,
     assert [row[1] for row in successors(backend, "YUG")] == ["BIH", "HRV", "MKD", "SVN"]
     assert successors(backend, "USA") == []
     answer = run(saved_query("successors"), {"state": "DDR"}, backend)
-    words = answer.rows[0]["words"].value
-    assert "effective from 3 October 1990" in words
+    assert len(answer.rows) == 1 and "effective from 3 October 1990" in answer.rows[0][
+        "words"].value
     assert answer.rows[0]["page"].value.startswith("https://www.nationsencyclopedia.com/")
+    # the Soviet Union's two quotes: two rows, in the order of their words
+    words = [row["words"].value for row in run(saved_query("successors"), {"state": "SUN"},
+                                                backend).rows]
+    assert [w[:16] for w in words] == ["In a letter date", "The Union of Sov"]
 
 
 def test_an_imported_history_votes_under_the_former_code_and_still_validates(
