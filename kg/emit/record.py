@@ -334,14 +334,16 @@ def _option_word(option: URIRef) -> str:
 
 
 def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
-               permanent: bool) -> None:
-    """A Member State (any code the file uses, historical ones such as SUN or YUG too)."""
+               permanent: bool, *, preferred: bool = True) -> None:
+    """A Member State (any code the file uses, historical ones such as SUN or YUG too).
+    `preferred`: its name is also its one skos:prefLabel (a voting file's first row's name)."""
     state = state_iri(iso3)
     label = state_label(un_name)
     graph.add((state, RDF.type, UNKG.State))
     graph.add((state, UNKG.iso3, Literal(iso3)))
     graph.add((state, RDFS.label, Literal(label)))
-    graph.add((state, SKOS.prefLabel, Literal(label, lang="en")))
+    if preferred:
+        graph.add((state, SKOS.prefLabel, Literal(label, lang="en")))
     graph.add((state, SKOS.hiddenLabel, Literal(un_name.strip(), lang="en")))
     if body != SC:
         return  # every Member State sits in the General Assembly: only Council seats are recorded
@@ -362,7 +364,8 @@ def emit_former_states(graph: TripleSink, states: list[FormerState]) -> None:
     pages: set[URIRef] = set()
     for former in states:
         state = state_iri(former.code)
-        emit_state(graph, former.code, former.name, GA, False)
+        # no skos:prefLabel: a voting file that writes the name otherwise gives the one there is
+        emit_state(graph, former.code, former.name, GA, False, preferred=False)
         for prop, day in ((UNKG.memberFrom, former.member_from),
                           (UNKG.memberUntil, former.member_until)):
             if day is not None:
