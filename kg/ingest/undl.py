@@ -462,8 +462,8 @@ class MarcVotes:
         self._places: list[tuple[int, int]] = []  # row - 1 -> (record, 967 field within it)
 
     def problem(self, row: int, message: str) -> None:
-        """As CsvVotes.problem; the 'row' is the 967 field's number within its record (0: the
-        record itself, such as its 996 tally)."""
+        """As CsvVotes.problem; the 'row' is the 967 field's number in the file, named by its
+        record and its place there (0: the record being read itself, such as its 996 tally)."""
         where = (f"record {self._record}" if not row else
                  "record {}, 967 field {}".format(*self._places[row - 1]))
         if self.strict or self.on_problem is None:
