@@ -82,6 +82,8 @@ CLAIM, STATEMENT, EVENT = "claim/us-against-es-11-7/USA", "statement/peskov-bala
 MT, NOTES = "source/moscow-times-2025-02-25", "source/official-record-notes"
 EV, QUOTE, POSITION = "evidence/european-allies/1", "evidence/european-allies/1/quote", "evidence/european-allies/1/position"
 TARGET, ROW = "evidence/european-allies/1/target", "evidence/undl-ga-4076672/1/row"
+SUN, UN_PAGE = "state/SUN", "source/www-un-org-en-about-us-member-states-russian-federation"
+SUN_TARGET = "evidence/former-states-sun/1/target"
 
 
 DESCRIBED, DRAFT = "group/european-leaders", "draft/us-original-ga-draft"
@@ -330,6 +332,19 @@ CASES: list[Case] = [
     case("provision without text", reported(PROVISION, PROVISION_DATA.replace('schema:text "criticism of Russia" ; ', "")),
          ("Reported-text", PROVISION)),
     case("assertion IRI", reported("assertion/Policy_shift", ASSERTION_DATA), ("AssertionShape", "assertion/Policy_shift")),
+    # issue 15: former Members (former-states.ttl) and the page cited for them
+    case("membership ending before it began", replace(SUN, "unkg:memberUntil", '"1940-01-01"^^xsd:date'), ("FormerState-memberFrom", SUN)),
+    case("membership ending on the day it began", replace(SUN, "unkg:memberUntil", '"1945-10-24"^^xsd:date'), ("FormerState-memberFrom", SUN)),
+    case("two days membership ended", add(SUN, "unkg:memberUntil", '"1992-01-01"^^xsd:date'), ("FormerState-memberUntil", SUN)),
+    case("membership end as text", replace(SUN, "unkg:memberUntil", '"24 December 1991"'),
+         ("FormerState-memberUntil", SUN), ("FormerState-memberFrom", SUN)),  # a date and a text do not compare
+    case("successor that is a document", replace(SUN, "unkg:succeededBy", iri(ES7)), ("FormerState-succeededBy", SUN)),
+    case("former state without evidence", drop(SUN, "unkg:evidence"), ("FormerState-evidence", SUN)),
+    case("membership dates of a person", add(PESKOV, "unkg:memberFrom", '"1945-10-24"^^xsd:date'), ("FormerStateShape", PESKOV)),
+    case("cited page IRI", copy(UN_PAGE, "source/UN_page"), ("WebReferenceShape", "source/UN_page")),
+    case("cited page without address", drop(UN_PAGE, "schema:url"), ("WebReference-url", UN_PAGE)),
+    case("cited page with two titles", add(UN_PAGE, "rdfs:label", '"Member States"'), ("WebReference-label", UN_PAGE)),
+    case("page quote with a row selector", add(SUN_TARGET, "oa:hasSelector", iri(ROW)), ("TargetSelectsWordsOrRow", SUN_TARGET)),
 ]
 
 # Graphs that must conform: good.ttl changed in ways the shapes have to accept.

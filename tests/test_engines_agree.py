@@ -114,7 +114,14 @@ def incomparable(graph: Graph) -> set[str]:
     found = set()
     for shape, other in shapes.subject_objects(SH.lessThan):
         path = shapes.value(shape, SH.path)
-        for focus in set(graph.subjects(path, None)) & set(graph.subjects(other, None)):
+        # only the nodes its node shapes target (by class or by a property they have) are checked
+        targeted = set()
+        for node_shape in shapes.subjects(SH.property, shape):
+            for cls in shapes.objects(node_shape, SH.targetClass):
+                targeted |= set(graph.subjects(RDF.type, cls))
+            for prop in shapes.objects(node_shape, SH.targetSubjectsOf):
+                targeted |= set(graph.subjects(prop, None))
+        for focus in set(graph.subjects(path, None)) & set(graph.subjects(other, None)) & targeted:
             values = [*graph.objects(focus, path), *graph.objects(focus, other)]
             if any(not isinstance(v, Literal) for v in values):
                 found.add(_short(focus))

@@ -145,6 +145,49 @@ def test_marcxml_record_through_the_same_emitter() -> None:
     assert (ID["document/A-RES-ES-11-4"], UNKG.draftSymbol, Literal("A/ES-11/L.5")) in graph
 
 
+def test_marcxml_996_is_the_official_tally() -> None:
+    """Datafield 996 ($b yes, $c no, $d abstentions, $e non-voting, $f members, zero-padded)
+    gives the record's counts, as the CSV's total_* columns do; they match its 967 fields."""
+    graph, report = imported(FIXTURES / "ga_record.xml")
+    event = ID["vote-event/A-RES-ES-11-4"]
+    counts = {str(c).rsplit("/", 1)[-1]: graph.value(c, RDF.value)
+              for c in graph.objects(event, OPENGOV["count"])}
+    assert counts == {"yes": Literal(2), "no": Literal(1), "abstain": Literal(1),
+                      "non-voting": Literal(1)}
+    assert report.mismatch_count == 0
+    assert (event, UNKG.rollCallComplete, Literal(True)) in graph
+
+
+def test_a_marcxml_996_that_disagrees_is_reported_with_file_and_record() -> None:
+    graph, report = imported(FIXTURES / "ga_records_996_mismatch.xml")
+    assert report.imported == 5 and report.events == 2 and report.mismatch_count == 1
+    assert report.mismatches == [
+        "A/RES/46/86 (record 2): yes 2 counted, 3 official; no 1 counted, 0 official"]
+    summary = report.summary()
+    assert "ga_records_996_mismatch.xml (ga, layout MARCXML)" in summary
+    assert "1 of 2 vote events match their official totals; 1 do not" in summary
+    # the ballots stay as recorded; only the matching record's roll call is complete
+    assert option(graph, "A-RES-46-86", "ISR") == UNKG.Yes
+    assert set(graph.subjects(UNKG.rollCallComplete, Literal(True))) == {
+        ID["vote-event/A-RES-3379-XXX"]}
+    assert graph.value(ID["vote-event/A-RES-46-86/count/yes"], RDF.value) == Literal(3)
+    # in detail, each ballot names its own 967 field of its own record
+    path = FIXTURES / "ga_records_996_mismatch.xml"
+    detailed = Graph()
+    emit_votes(detailed, source_of(path), open_votes(path, file=path.name), detail=True)
+    assert str(detailed.value(ID["vote/A-RES-46-86/ISR"], UNKG.curatedIn)).endswith(
+        "#xpointer(//*[local-name()='record'][2]/*[@tag='967'][2])")
+
+
+def test_a_marcxml_996_count_that_is_not_a_number_names_file_record_and_subfield(
+        tmp_path: Path) -> None:
+    path = variant(tmp_path, "ga_record.xml", b'<subfield code="c">001</subfield>',
+                   b'<subfield code="c">one</subfield>')
+    with pytest.raises(CuratorError, match=r"ga_record.xml: record 1: 996 \$c 'one' is not a "
+                                           r"whole number"):
+        write_ntriples(path, io.StringIO(), strict=True)
+
+
 @pytest.mark.parametrize("name", EVERY_FIXTURE)
 @pytest.mark.parametrize("detail", [False, True])
 def test_graph_and_ntriples_outputs_are_the_same_graph(name: str, detail: bool) -> None:

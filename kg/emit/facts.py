@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.emit.evidence import emit_quote_evidence
 from kg.emit.sink import TripleSink
 from kg.errors import CuratorError
+from kg.ingest.former_states import FORMER_STATES
 from kg.ingest.numbers import appears_in
 from kg.ingest.sources import Source
 from kg.ingest.yamlio import LINE, read_yaml
@@ -619,6 +620,8 @@ def _read_records(root: Path) -> list[Record]:
     for path in sorted((root / "facts").glob("*.yaml")):
         if path.name == LEFT_OUT:
             continue  # not facts: the sentences deliberately not encoded (kg coverage reads it)
+        if path.name == FORMER_STATES:
+            continue  # reference facts of their own layout (kg.ingest.former_states)
         display = path.relative_to(root).as_posix()
         data = read_yaml(path, display)
         if not data:  # an emptied file would silently drop every fact it held

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 
 from kg.emit.evidence import emit_fragment_evidence
 from kg.emit.sink import NTriplesWriter, TripleSink
+from kg.ingest.former_states import FormerState
 from kg.ingest.sources import Source
 from kg.ingest.undl import CsvVotes, MarcVotes, Motion
 from kg.model.iris import (
@@ -31,16 +32,21 @@ from kg.model.iris import (
     concept_iri,
     count_iri,
     document_iri,
+    evidence_iri,
     membership_iri,
+    part_iri,
     scheme_iri,
+    source_iri,
     state_iri,
     vote_event_iri,
     vote_iri,
 )
 from kg.model.namespaces import (
     DCTERMS,
+    OA,
     OPENGOV,
     ORG,
+    PROV,
     RDF,
     RDFS,
     RFC7111,
@@ -292,8 +298,8 @@ class _Emitter:
         graph.add((state, SHORTCUTS[option], event))
         if self.detail:
             graph.add((vote, RDFS.label, Literal(f"{iso3} on {symbol}: {_option_word(option)}")))
-            graph.add((vote, UNKG.curatedIn, Literal(self.votes.where(row))))
-            value, conforms_to = self.votes.fragment(row)
+            graph.add((vote, UNKG.curatedIn, Literal(self.votes.ballot_where(row))))
+            value, conforms_to = self.votes.ballot_fragment(row)
             emit_fragment_evidence(graph, f"{self.source.id}/row-{row}", self.source, value,
                                    conforms_to, [vote])
         return OPTION_KEYS[option]
@@ -316,7 +322,8 @@ class _Emitter:
         if differences:
             self.emitted.mismatch_count += 1
             if len(self.emitted.mismatches) < KEPT_MESSAGES:
-                self.emitted.mismatches.append(f"{tally.symbol} (row {tally.first_row}): "
+                where = self.votes.place(tally.first_row)
+                self.emitted.mismatches.append(f"{tally.symbol} ({where}): "
                                                + "; ".join(differences))
         else:
             self.sink.add((event, UNKG.rollCallComplete, Literal(True)))
@@ -327,14 +334,16 @@ def _option_word(option: URIRef) -> str:
 
 
 def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
-               permanent: bool) -> None:
-    """A Member State (any code the file uses, historical ones such as SUN or YUG too)."""
+               permanent: bool, *, preferred: bool = True) -> None:
+    """A Member State (any code the file uses, historical ones such as SUN or YUG too).
+    `preferred`: its name is also its one skos:prefLabel (a voting file's first row's name)."""
     state = state_iri(iso3)
     label = state_label(un_name)
     graph.add((state, RDF.type, UNKG.State))
     graph.add((state, UNKG.iso3, Literal(iso3)))
     graph.add((state, RDFS.label, Literal(label)))
-    graph.add((state, SKOS.prefLabel, Literal(label, lang="en")))
+    if preferred:
+        graph.add((state, SKOS.prefLabel, Literal(label, lang="en")))
     graph.add((state, SKOS.hiddenLabel, Literal(un_name.strip(), lang="en")))
     if body != SC:
         return  # every Member State sits in the General Assembly: only Council seats are recorded
@@ -345,3 +354,49 @@ def emit_state(graph: TripleSink, iso3: str, un_name: str, body: URIRef,
     graph.add((membership, RDFS.label, Literal(f"{label} in the Security Council")))
     role = UNKG.PermanentMember if permanent else UNKG.ElectedMember
     graph.add((membership, ORG.role, role))
+
+
+def emit_former_states(graph: TripleSink, states: list[FormerState]) -> None:
+    """Former Members (facts/former-states.yaml): each a state as a voting file would make it
+    (emit_state), with its membership dates, its successors and the cited page's words as
+    evidence. The page is not kept in the project, so the evidence quotes it without a position
+    (a Web Annotation with a TextQuoteSelector only)."""
+    pages: set[URIRef] = set()
+    for former in states:
+        state = state_iri(former.code)
+        # no skos:prefLabel: a voting file that writes the name otherwise gives the one there is
+        emit_state(graph, former.code, former.name, GA, False, preferred=False)
+        for prop, day in ((UNKG.memberFrom, former.member_from),
+                          (UNKG.memberUntil, former.member_until)):
+            if day is not None:
+                graph.add((state, prop, Literal(day.isoformat(), datatype=XSD.date)))
+        for successor in former.successors:
+            graph.add((state, UNKG.succeededBy, state_iri(successor)))
+        graph.add((state, UNKG.curatedIn, Literal(former.record)))
+        page = source_iri(_page_id(former.source))
+        if page not in pages:
+            pages.add(page)
+            graph.add((page, RDF.type, UNKG.WebReference))
+            graph.add((page, RDFS.label, Literal(former.source_title)))
+            graph.add((page, SCHEMA.url, URIRef(former.source)))
+        for number, quote in enumerate(former.quotes, start=1):
+            evidence = evidence_iri(f"former-states-{former.code.lower()}/{number}")
+            target, selector = part_iri(evidence, "target"), part_iri(evidence, "quote")
+            graph.add((evidence, RDF.type, UNKG.Evidence))
+            graph.add((evidence, RDF.type, OA.Annotation))
+            graph.add((evidence, OA.motivatedBy, UNKG.evidencing))
+            graph.add((evidence, OA.hasBody, state))
+            graph.add((evidence, OA.hasTarget, target))
+            graph.add((target, RDF.type, OA.SpecificResource))
+            graph.add((target, OA.hasSource, page))
+            graph.add((target, OA.hasSelector, selector))
+            graph.add((selector, RDF.type, OA.TextQuoteSelector))
+            graph.add((selector, OA.exact, Literal(quote)))
+            graph.add((state, UNKG.evidence, evidence))
+            graph.add((state, PROV.wasDerivedFrom, page))
+
+
+def _page_id(url: str) -> str:
+    """A cited page's source id, from its address: 'https://www.un.org/en/about-us/member-states/
+    czechoslovakia' -> 'www-un-org-en-about-us-member-states-czechoslovakia'."""
+    return re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[-1].lower()).strip("-")

@@ -228,6 +228,17 @@ class CsvVotes:
         """A row as a fragment selector's value and the specification it conforms to."""
         return f"row={row}", RFC7111
 
+    def place(self, row: int) -> str:
+        """A resolution's first row, in words for a report."""
+        return f"row {row}"
+
+    def ballot_where(self, row: int) -> str:
+        """One ballot's row, as `where` names it."""
+        return self.where(row)
+
+    def ballot_fragment(self, row: int) -> tuple[str, str]:
+        return self.fragment(row)
+
     def __iter__(self) -> Iterator[Ballot]:
         """Strict decoding: a byte that is not UTF-8 stops the file with its row and column."""
         try:
@@ -341,8 +352,9 @@ def split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split("|") if part.strip())
 
 
-def whole(record: dict[str, str], column: str) -> int | None:
-    """A count as the files write it: '93', '93.0' (February 2026 files) or blank."""
+def whole(record: dict[str, str], column: str, name: str = "") -> int | None:
+    """A count as the files write it: '93', '93.0' (February 2026 files), '093' (MARC 996) or
+    blank; `name` is the field as the file calls it (the column's by default)."""
     value = record.get(column, "").strip()
     if not value:
         return None
@@ -353,7 +365,7 @@ def whole(record: dict[str, str], column: str) -> int | None:
     except ValueError:
         number = -1.0
     if number < 0 or not number.is_integer():
-        raise ValueError(f"{column} {value!r} is not a whole number")
+        raise ValueError(f"{name or column} {value!r} is not a whole number")
     return int(number)
 
 
@@ -403,12 +415,23 @@ def _bad_byte(path: Path, file: str, at: int) -> NoReturn:
 MARC = "{http://www.loc.gov/MARC21/slim}"
 
 
+# Datafield 996, the vote note of a voting record: the official tally, one count a subfield
+# ($a is the summary note, not read). The Dag Hammarskjold Library's UNBIS Reference Manual,
+# voting records, tag 996 (https://www.un.org/Depts/dhl/unbisref_manual/voting/v996.htm):
+# "$b - yeas votes, $c - nays votes, $d - abstentions, $e - non-voting, $f - total members",
+# written with leading zeros ("996 $b 14 $c 000 $d 000 $e 001 $f 15").
+MARC_TALLY = {"b": "total_yes", "c": "total_no", "d": "total_abstentions",
+              "e": "total_non_voting", "f": "total_ms"}
+
+
 class MarcVotes:
     """The ballots of MARCXML voting records: 791 $a the symbol, 269 $a the date, 245 the title,
     650 $a the subjects, 967 one vote each ($c the state code, $d the vote, $e the name; no $d:
-    non-voting), 001 the record's control number. Each 967 field is one 'row', counted within
-    its record (the record's first 967 is row 1); a resolution's evidence is its whole record,
-    named by an XPointer fragment (RFC 3023), and its `first_row` is the record's number."""
+    non-voting), 996 $b-$f the official tally (MARC_TALLY), 001 the record's control number.
+    Each 967 field is one 'row', numbered through the file (the file's first 967 is row 1; a
+    report names it by record and field within it); a resolution's evidence is its whole
+    record, named by an XPointer fragment (RFC 3023), and its `first_row` is the record's
+    number."""
 
     def __init__(self, path: Path, *, file: str, body: str | None = None, strict: bool = True,
                  strict_hint: str = "", on_problem: ProblemHandler | None = None):
@@ -436,10 +459,13 @@ class MarcVotes:
         self.layout = Layout(("ms_code", "ms_vote", "ms_name"), bodies.pop() if len(bodies) == 1
                              else "ga", "MARCXML")
         self._record = 1  # the record being read, for problems
+        self._places: list[tuple[int, int]] = []  # row - 1 -> (record, 967 field within it)
 
     def problem(self, row: int, message: str) -> None:
-        """As CsvVotes.problem; the 'row' is the 967 field's number within its record."""
-        where = f"record {self._record}, 967 field {row}"
+        """As CsvVotes.problem; the 'row' is the 967 field's number in the file, named by its
+        record and its place there (0: the record being read itself, such as its 996 tally)."""
+        where = (f"record {self._record}" if not row else
+                 "record {}, 967 field {}".format(*self._places[row - 1]))
         if self.strict or self.on_problem is None:
             raise CuratorError(message + self.strict_hint, file=self.file, record=where)
         self.on_problem(row, f"({where}) {message}")
@@ -451,6 +477,19 @@ class MarcVotes:
     def fragment(self, record: int) -> tuple[str, str]:
         return f"xpointer(//*[local-name()='record'][{record}])", RFC3023
 
+    def place(self, record: int) -> str:
+        """A resolution's record, in words for a report."""
+        return f"record {record}"
+
+    def ballot_where(self, row: int) -> str:
+        return f"{self.file}#{self.ballot_fragment(row)[0]}"
+
+    def ballot_fragment(self, row: int) -> tuple[str, str]:
+        """One 967 field of its record, as an XPointer fragment."""
+        record, field = self._places[row - 1]
+        return (f"xpointer(//*[local-name()='record'][{record}]/*[@tag='967'][{field}])",
+                RFC3023)
+
     def __iter__(self) -> Iterator[Ballot]:
         for number, record in enumerate(self.records, start=1):
             self._record = number
@@ -460,15 +499,20 @@ class MarcVotes:
             day = (f"{marc_date[:4]}-{marc_date[4:6]}-{marc_date[6:8]}"
                    if len(marc_date) >= 8 and marc_date[:8].isdigit() else fields["269"])
             subjects = "|".join(_all_subfields(record, "650", "a"))
+            tally = {column: _subfield(record, "996", code) for code, column in MARC_TALLY.items()}
             try:
+                for code, column in MARC_TALLY.items():
+                    whole(tally, column, f"996 ${code}")
                 motion = motion_from({"resolution": fields["791"], "undl_id": fields["001"],
                                       "date": day, "title": fields["245"], "subjects": subjects,
-                                      "draft": fields["993"]}, number)
+                                      "draft": fields["993"], **tally}, number)
             except ValueError as err:
-                self.problem(1, str(err))
+                self.problem(0, str(err))
                 continue
-            for row, vote in enumerate(_datafields(record, "967"), start=1):
+            for field, vote in enumerate(_datafields(record, "967"), start=1):
                 self.rows += 1
+                self._places.append((number, field))
+                row = len(self._places)
                 sub = {_local_code(s): (s.text or "").strip() for s in vote}
                 code, iso3 = sub.get("d", "").upper(), sub.get("c", "").upper()
                 if code not in OPTIONS:

@@ -19,8 +19,9 @@ from rdflib import Graph
 
 from kg.emit.entailment import Entailment
 from kg.emit.facts import Facts
-from kg.emit.record import emit_bodies, emit_official_record
+from kg.emit.record import emit_bodies, emit_former_states, emit_official_record
 from kg.errors import CuratorError
+from kg.ingest.former_states import load_former_states
 from kg.ingest.sources import emit_source, load_sources
 from kg.model.namespaces import OA, RDF, UNKG
 from kg.model.ontology import load_ontology
@@ -70,6 +71,7 @@ def build_graph(root: Path) -> BuildResult:
         emit_source(graph, source)
         if source.is_table:
             emit_official_record(graph, source)
+    emit_former_states(graph, load_former_states(root))
     Facts(root, sources, graph, ontology).emit(graph)
     Entailment.of(ontology).add_to(graph)  # the standard types and properties, for any reader
     return BuildResult(graph, ontology, root)
