@@ -330,6 +330,8 @@ CASES: list[Case] = [
 ]
 
 # Graphs that must conform: good.ttl changed in ways the shapes have to accept.
+VARIANT = "statement/peskov-balanced-position-other-words"
+KEPT_EVIDENCE, MOVED_EVIDENCE = "evidence/peskov-balanced-position/1", "evidence/peskov-balanced-position/2"
 CONFORMING: list[Case] = [
     # Until the amendment of Article 27 came into force on 31 August 1965, 7 of 11 sufficed.
     case("Council adoption with 7 yes in 1960", council_vote("1960-05-01", 7)),
@@ -340,6 +342,14 @@ CONFORMING: list[Case] = [
     case("amendments named together", reported(AMENDMENTS, AMENDMENTS_DATA)),
     case("a provision the text omits", reported(PROVISION, PROVISION_DATA)),
     case("an assertion", reported("assertion/policy-shift", ASSERTION_DATA)),
+    # a remark one article quotes in these words and another in other words has two sources
+    case("a statement whose other wording another source carries",
+         copy(STATEMENT, VARIANT) + f""" ; DELETE DATA {{
+             {iri(STATEMENT)} unkg:evidence {iri(MOVED_EVIDENCE)} ; prov:wasDerivedFrom {iri("source/article-2025-02-26-unsc-pakistan")} .
+             {iri(MOVED_EVIDENCE)} oa:hasBody {iri(STATEMENT)} .
+             {iri(VARIANT)} unkg:evidence {iri(KEPT_EVIDENCE)} ; prov:wasDerivedFrom {iri("source/moscow-times-2025-02-25")} .
+             {iri(KEPT_EVIDENCE)} oa:hasBody {iri(VARIANT)} }} ;
+         INSERT DATA {{ {iri(STATEMENT)} unkg:variantOf {iri(VARIANT)} . {iri(VARIANT)} unkg:variantOf {iri(STATEMENT)} }}"""),
     case("a described group with named members", copy(GROUP, DESCRIBED) + " ; " + drop(DESCRIBED, "org:hasMember")
          + f" ; INSERT DATA {{ {iri(DESCRIBED)} a unkg:DescribedGroup ; unkg:namedMember {iri('state/FRA')} }}"),
 ]
