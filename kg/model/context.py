@@ -16,74 +16,48 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from kg.model.namespaces import PREFIXES, UNKG
 from kg.model.ontology import load_ontology, ontology_text
 
-# The standard vocabularies' properties the data uses, by the term the export gives each:
-# term -> (property, how its values are read: "@id" for IRIs, an xsd datatype, None for text).
-# The ontology does not redefine these; their value types are what the shapes require.
-STANDARD_TERMS: dict[str, tuple[str, str | None]] = {
-    "label": ("rdfs:label", None),
-    "comment": ("rdfs:comment", None),
-    "seeAlso": ("rdfs:seeAlso", "@id"),
-    "prefLabel": ("skos:prefLabel", None),
-    "altLabel": ("skos:altLabel", None),
-    "notation": ("skos:notation", None),
-    "hiddenLabel": ("skos:hiddenLabel", None),
-    "editorialNote": ("skos:editorialNote", None),
-    "broader": ("skos:broader", "@id"),
-    "exactMatch": ("skos:exactMatch", "@id"),
-    "broadMatch": ("skos:broadMatch", "@id"),
-    "definition": ("skos:definition", None),
-    "inScheme": ("skos:inScheme", "@id"),
-    "subject": ("rdf:subject", "@id"),
-    "predicate": ("rdf:predicate", "@id"),
-    "object": ("rdf:object", None),
-    # rdf:value twice: a count's number, and a fragment selector's "row=5" (text)
-    "value": ("rdf:value", "xsd:integer"),
-    "fragment": ("rdf:value", None),
-    "title": ("dcterms:title", None),
-    "date": ("dcterms:date", "xsd:date"),
-    "identifier": ("dcterms:identifier", None),
-    "conformsTo": ("dcterms:conformsTo", "@id"),
-    # "creator" and "type" are schema:creator and JSON-LD's @type; Dublin Core's get "dc"
-    "dcCreator": ("dcterms:creator", "@id"),
-    "dcType": ("dcterms:type", "@id"),
-    "relation": ("dcterms:relation", "@id"),
-    "isPartOf": ("dcterms:isPartOf", "@id"),
-    "wasDerivedFrom": ("prov:wasDerivedFrom", "@id"),
-    "hadPrimarySource": ("prov:hadPrimarySource", "@id"),
-    "wasAssociatedWith": ("prov:wasAssociatedWith", "@id"),
-    "hasMember": ("org:hasMember", "@id"),
-    "holds": ("org:holds", "@id"),
-    "postIn": ("org:postIn", "@id"),
-    "member": ("org:member", "@id"),
-    "organization": ("org:organization", "@id"),
-    "role": ("org:role", "@id"),
-    "motion": ("opengov:motion", "@id"),
-    "voteEvent": ("opengov:voteEvent", "@id"),
-    "result": ("opengov:result", "@id"),
-    "count": ("opengov:count", "@id"),
-    "agent": ("schema:agent", "@id"),
-    "option": ("schema:option", "@id"),
-    "creator": ("schema:creator", "@id"),
-    "about": ("schema:about", "@id"),
-    "text": ("schema:text", None),
-    "description": ("schema:description", None),
-    "publisher": ("schema:publisher", None),
-    "organizer": ("schema:organizer", "@id"),
-    "datePublished": ("schema:datePublished", "xsd:date"),
-    "url": ("schema:url", "@id"),
-    "inLanguage": ("schema:inLanguage", None),
-    "recordedAt": ("schema:recordedAt", "@id"),
-    "motivatedBy": ("oa:motivatedBy", "@id"),
-    "hasBody": ("oa:hasBody", "@id"),
-    "hasTarget": ("oa:hasTarget", "@id"),
-    "hasSource": ("oa:hasSource", "@id"),
-    "hasSelector": ("oa:hasSelector", "@id"),
-    "exact": ("oa:exact", None),
-    "prefix": ("oa:prefix", None),
-    "suffix": ("oa:suffix", None),
-    "start": ("oa:start", "xsd:nonNegativeInteger"),
-    "end": ("oa:end", "xsd:nonNegativeInteger"),
+# The standard vocabularies' properties the data uses, by vocabulary: each property's local
+# name, and how its values are read ("@id" for IRIs, an xsd datatype, None for text). The term
+# is the local name but where NAMED says otherwise. The ontology does not redefine these; their
+# value types are what the shapes require.
+STANDARD_TERMS: dict[str, dict[str, str | None]] = {
+    "rdfs": {"label": None, "comment": None, "seeAlso": "@id"},
+    "skos": {"prefLabel": None, "altLabel": None, "notation": None, "hiddenLabel": None,
+             "editorialNote": None, "broader": "@id", "exactMatch": "@id", "broadMatch": "@id",
+             "definition": None, "inScheme": "@id"},
+    "rdf": {"subject": "@id", "predicate": "@id", "object": None, "value": "xsd:integer"},
+    "dcterms": {"title": None, "date": "xsd:date", "identifier": None, "conformsTo": "@id",
+                "creator": "@id", "type": "@id", "relation": "@id", "isPartOf": "@id"},
+    "prov": {"wasDerivedFrom": "@id", "hadPrimarySource": "@id", "wasAssociatedWith": "@id"},
+    "org": {"hasMember": "@id", "holds": "@id", "postIn": "@id", "member": "@id",
+            "organization": "@id", "role": "@id"},
+    "opengov": {"motion": "@id", "voteEvent": "@id", "result": "@id", "count": "@id"},
+    "schema": {"agent": "@id", "option": "@id", "creator": "@id", "about": "@id", "text": None,
+               "description": None, "publisher": None, "organizer": "@id",
+               "datePublished": "xsd:date", "url": "@id", "inLanguage": None,
+               "recordedAt": "@id"},
+    "oa": {"motivatedBy": "@id", "hasBody": "@id", "hasTarget": "@id", "hasSource": "@id",
+           "hasSelector": "@id", "exact": None, "prefix": None, "suffix": None,
+           "start": "xsd:nonNegativeInteger", "end": "xsd:nonNegativeInteger"},
 }
+# "creator" and "type" are schema:creator and JSON-LD's @type: Dublin Core's get "dc".
+NAMED = {"dcterms:creator": "dcCreator", "dcterms:type": "dcType"}
+# A second term for a property: rdf:value is a count's number above, and a fragment
+# selector's "row=5" (text) here.
+ALIASES = {"rdf": {"fragment": ("rdf:value", None)}}
+
+
+def standard_terms() -> dict[str, list[tuple[str, object]]]:
+    """Each standard vocabulary's context entries, by prefix."""
+    found: dict[str, list[tuple[str, object]]] = {}
+    for prefix, properties in STANDARD_TERMS.items():
+        entries = found.setdefault(prefix, [])
+        for local, kind in properties.items():
+            curie = f"{prefix}:{local}"
+            entries.append((NAMED.get(curie, local), _entry(curie, kind)))
+        entries += [(term, _entry(curie, kind))
+                    for term, (curie, kind) in ALIASES.get(prefix, {}).items()]
+    return found
 
 
 def ontology_terms(kind: URIRef) -> list[URIRef]:
@@ -125,9 +99,7 @@ def context_groups() -> list[list[tuple[str, object]]]:
     local = len(str(UNKG))
     prefixes = [(prefix, str(namespace)) for prefix, namespace in PREFIXES.items()]
     classes = [(str(c)[local:], f"unkg:{str(c)[local:]}") for c in unkg_classes()]
-    standard: dict[str, list[tuple[str, object]]] = {}
-    for term, (curie, kind) in STANDARD_TERMS.items():
-        standard.setdefault(curie.split(":")[0], []).append((term, _entry(curie, kind)))
+    standard = standard_terms()
     properties = [(str(p)[local:], _entry(f"unkg:{str(p)[local:]}", value_type(ontology, p)))
                   for p in unkg_properties()]
     return [prefixes, classes, *standard.values(), properties]
