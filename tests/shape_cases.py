@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.model.kinds import FACT_KINDS
+
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 GOOD = FIXTURES / "good.ttl"
 
@@ -92,13 +94,11 @@ AMENDMENTS_DATA = f'rdfs:label "Their attempts" ; unkg:proposedFor {iri(S2774)} 
 PROVISION_DATA = (f'unkg:provisionOf {iri(S2774)} ; schema:text "criticism of Russia" ; unkg:omits true ; '
                   f'unkg:evidence {iri(EV)} ; unkg:reviewedBy "A. Reviewer"')
 ASSERTION_DATA = f'schema:text "a shift in US policy" ; unkg:evidence {iri(EV)} ; unkg:reviewedBy "A. Reviewer"'
-KINDS = {"draft": "unkg:DraftText", "amendments": "unkg:DescribedAmendments",
-         "provision": "unkg:ReportedProvision", "assertion": "unkg:Assertion"}
-
-
 def reported(node: str, data: str) -> str:
-    """Update that adds a node of the kind its IRI names (draft/…, provision/…) holding `data`."""
-    return f"INSERT DATA {{ {iri(node)} a {KINDS[node.split('/')[0]]} ; {data} }}"
+    """Update that adds a node of the kind its IRI names (draft/…, provision/…) holding `data`:
+    the class of that kind of curated fact (kg/model/kinds.py)."""
+    kind = next(k for k in FACT_KINDS.values() if k.ref_prefix == node.split("/")[0])
+    return f"INSERT DATA {{ {iri(node)} a <{kind.cls}> ; {data} }}"
 
 
 def council_vote(held: str | None, yes: int) -> str:

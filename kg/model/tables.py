@@ -1,4 +1,4 @@
-"""docs/MODEL.md's tables of the ontology's terms, generated from the ontology.
+"""docs/MODEL.md's generated tables: the ontology's terms, and the kinds of curated fact.
 
 The page's prose explains the model; the tables between its marker comments list every class
 and property with the ontology's own label and comment, so they cannot fall behind it. A test
@@ -9,11 +9,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.model.context import unkg_classes, unkg_properties
+from kg.model.kinds import COMMON, FACT_KINDS, FIELD_TYPES, MEANINGS
 from kg.model.namespaces import curie
 from kg.model.ontology import load_ontology
 
 BEGIN = "<!-- generated from the ontology by `python -m kg.model.generate`: do not edit -->"
 END = "<!-- end of the generated tables -->"
+KINDS_BEGIN = ("<!-- generated from kg/model/kinds.py by `python -m kg.model.generate`: "
+               "do not edit -->")
+KINDS_END = "<!-- end of the generated table of kinds -->"
 PROPERTY_KINDS = {OWL.ObjectProperty: "object", OWL.DatatypeProperty: "datatype",
                   OWL.AnnotationProperty: "annotation"}
 
@@ -41,12 +45,33 @@ def model_tables() -> str:
     return "\n".join([BEGIN, "", *lines, "", END])
 
 
+def fact_kinds_table() -> str:
+    """The block between the kinds markers: each kind of curated record, and the fields' types."""
+    lines = [KINDS_BEGIN, "",
+             "| kind | file | required fields | optional fields | becomes | needs evidence |",
+             "|---|---|---|---|---|---|"]
+    for kind in FACT_KINDS.values():
+        lines.append(_row(f"`{kind.name}`", f"`{kind.file}`",
+                          ", ".join(f"`{f}`" for f in kind.required),
+                          ", ".join(f"`{f}`" for f in kind.optional), _code(kind.cls),
+                          "yes" if kind.needs_evidence else "no"))
+    lines += ["", f"Every record may also have {', '.join(f'`{f}`' for f in COMMON)}.", "",
+              "| type of field | what it holds | fields |", "|---|---|---|"]
+    for field_type in dict.fromkeys(FIELD_TYPES.values()):
+        lines.append(_row(field_type, MEANINGS[field_type], ", ".join(
+            f"`{name}`" for name, kind in FIELD_TYPES.items() if kind == field_type)))
+    return "\n".join([*lines, "", KINDS_END])
+
+
 def with_tables(page: str) -> str:
-    """The page with its generated block replaced by a fresh one."""
-    start, end = page.find(BEGIN), page.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"the page lacks the markers {BEGIN!r} ... {END!r}")
-    return page[:start] + model_tables() + page[end + len(END):]
+    """The page with its generated blocks replaced by fresh ones."""
+    for begin, end, block in ((BEGIN, END, model_tables()),
+                              (KINDS_BEGIN, KINDS_END, fact_kinds_table())):
+        start, stop = page.find(begin), page.find(end)
+        if start < 0 or stop < start:
+            raise ValueError(f"the page lacks the markers {begin!r} ... {end!r}")
+        page = page[:start] + block + page[stop + len(end):]
+    return page
 
 
 def _row(*cells: str) -> str:
