@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,3 +142,13 @@ class Edit:
             path.write_text(changed, encoding="utf-8")
         if self.rehash:
             rehash(project, self.file)
+
+
+def assert_break_refused(mutate: Callable[[Path], None], words: list[str], out: Path,
+                         scratch: Path) -> str:
+    """A copy of the project broken by `mutate` is refused as assert_refused says, with a
+    message holding `words` and, for an Edit, the name of the file edited."""
+    project = copy_project(scratch)
+    mutate(project)
+    named = [mutate.file] if isinstance(mutate, Edit) else []
+    return assert_refused(project, out, [*named, *words])
