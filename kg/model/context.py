@@ -8,6 +8,7 @@ the two equal, so a term added to the ontology reaches the JSON-LD export by reg
 
 import json
 from collections.abc import Iterator
+from functools import cache
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -125,6 +126,7 @@ def _entry(curie: str, kind: str | None) -> object:
     return curie if kind is None else {"@id": curie, "@type": kind}
 
 
+@cache
 def _document_order() -> dict[str, int]:
     """Each subject's first place in the ontology file (rdflib's graph keeps no order)."""
     order: dict[str, int] = {}
