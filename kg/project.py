@@ -15,6 +15,9 @@ from kg.errors import CuratorError
 RESOURCES = files("kg.resources")
 STATIC = files("kg.serve") / "static"
 
+# The checkout's model page (not package data), whose term tables kg.model.generate writes.
+MODEL_PAGE = Path(__file__).resolve().parent.parent / "docs" / "MODEL.md"
+
 DEFAULT_PROJECT = Path(".")
 DEFAULT_OUT = Path("build")
 DEFAULT_STORE = DEFAULT_OUT / "store"

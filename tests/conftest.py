@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,45 @@ def assert_refused(project: Path, out: Path, expected: list[str]) -> str:
         assert words in message, f"{words!r} not in: {message}"
     assert published(out) == before
     return message
+
+
+def rehash(project: Path, document: str) -> None:
+    """A curator who edits a source also updates its recorded hash."""
+    meta = (project / document).with_suffix(".yaml")
+    digest = hashlib.sha256((project / document).read_bytes()).hexdigest()
+    lines = [f"sha256: {digest}" if line.startswith("sha256:") else line
+             for line in meta.read_text(encoding="utf-8").splitlines()]
+    meta.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A curator's edit of one file of a copied project: its first `old` becomes `new` (text,
+    or bytes for what is not UTF-8); `rehash` records the source's new sha256, as a curator who
+    edits a source would, so that the edit reaches the reader behind the hash check."""
+    file: str
+    old: str | bytes
+    new: str | bytes
+    rehash: bool = False
+
+    def __call__(self, project: Path) -> None:
+        path = project / self.file
+        data = path.read_bytes() if isinstance(self.old, bytes) else path.read_text("utf-8")
+        assert self.old in data, f"fixture {self.old!r} not found in {self.file}"
+        changed = data.replace(self.old, self.new, 1)  # type: ignore[arg-type]
+        if isinstance(changed, bytes):
+            path.write_bytes(changed)
+        else:
+            path.write_text(changed, encoding="utf-8")
+        if self.rehash:
+            rehash(project, self.file)
+
+
+def assert_break_refused(mutate: Callable[[Path], None], words: list[str], out: Path,
+                         scratch: Path) -> str:
+    """A copy of the project broken by `mutate` is refused as assert_refused says, with a
+    message holding `words` and, for an Edit, the name of the file edited."""
+    project = copy_project(scratch)
+    mutate(project)
+    named = [mutate.file] if isinstance(mutate, Edit) else []
+    return assert_refused(project, out, [*named, *words])

@@ -15,8 +15,10 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, Namespace
 
 from kg.errors import CuratorError
+from kg.model.namespaces import ID
 from kg.pipeline.build import BuildResult
 from kg.query.catalogue import (
     EmbeddedBackend,
@@ -28,6 +30,7 @@ from kg.query.catalogue import (
     run,
     saved_query,
 )
+from kg.validate.sparql import WHOLE_GRAPH_SELECT
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = {
@@ -37,6 +40,7 @@ ARTICLES = {
     "article-2025-02-25-rubio-breitbart": "003_8d4ef932441a8327.txt",
     "article-2025-02-24-us-votes-against": "004_f655f20e45153f20.txt",
 }
+UNKGSH = Namespace("https://w3id.org/unkg/shapes#")
 HOSTILE = '"} ; DROP ALL ; {'
 
 
@@ -352,6 +356,23 @@ def test_single_source_facts(backend):
     assert all(local(s) in ARTICLES for s in facts.values())  # news sources only
     for statement in balanced_position_statements(backend):  # quoted by 000 and 001
         assert statement["statement"] not in facts
+
+
+def test_single_source_facts_is_the_warnings_definition(built, backend):
+    """One definition: the query runs the SHACL warning's whole-store select word for word, so
+    the build's warnings are exactly the query's claims, statements and events."""
+    shapes = Graph().parse(ROOT / "shapes" / "rules.ttl", format="turtle")
+    select = shapes.value(UNKGSH.CarriedBySingleSource, WHOLE_GRAPH_SELECT)
+    renamed = str(select).replace("$this", "?fact").replace("?value", "?source")
+    assert " ".join(renamed.split()) in " ".join(saved_query("single-source-facts").text.split())
+    result, _ = built
+    warned = {w.focus for w in result.warnings if w.shape == "unkgsh:CarriedBySingleSource"}
+    listed = {"id:" + r["fact"].removeprefix(str(ID)) for r in answer(
+        backend, "single-source-facts") if local(r["kind"]) in {"Claim", "Statement", "Event"}}
+    assert len(listed) > 30 and warned == listed
+    # a remark 000 and 001 quote in different words is carried by two sources, in both
+    for statement in balanced_position_statements(backend):
+        assert "id:" + statement["statement"].removeprefix(str(ID)) not in warned
 
 
 def test_quotes_containing_tuesday(backend):

@@ -31,71 +31,36 @@ from kg.model.iris import (
     vote_event_iri,
     vote_iri,
 )
+from kg.model.kinds import (
+    BOOLEAN,
+    COMMON,
+    COUNT,
+    COUNT_FROM_1,
+    DATE,
+    EVIDENCE,
+    FACT_KINDS,
+    FIELD_TYPES,
+    MAPPING,
+    TEXTS,
+    FactKind,
+)
 from kg.model.namespaces import DCTERMS, OPENGOV, ORG, RDF, RDFS, SCHEMA, SKOS, UNKG, XSD
 from kg.model.vocabulary import BODIES, COUNT_CLASSES
 
 LEFT_OUT = "left-out.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SYMBOL_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-() ]*$")  # fits in an IRI once slugged
-COMMON = {"id", "kind", "evidence", "note", "reviewed"}
-# kind -> (required fields, optional fields), besides id, kind, evidence and note.
-KINDS: dict[str, tuple[set[str], set[str]]] = {
-    "person": ({"name"}, {"aliases", "posts"}),
-    "organization": ({"name"}, {"aliases", "part_of"}),
-    "group": ({"name", "members"}, {"aliases"}),
-    "described-group": ({"name"}, {"aliases", "named_members"}),
-    "post": ({"name", "post_in"}, set()),
-    "state-names": ({"state", "aliases"}, set()),
-    "resolution": ({"symbol"}, {"drafted_by", "title"}),
-    "draft": ({"name", "draft_of"}, {"drafted_by", "aliases"}),
-    "amendment-set": ({"name", "proposed_for"}, {"aliases"}),
-    "provision": ({"document", "text"}, {"omits", "about"}),
-    "assertion": ({"text"}, {"about"}),
-    "amendment": ({"amends", "description"},
-                  {"name", "aliases", "moved_by", "on_behalf_of", "original_wording",
-                   "proposed_wording", "outcome"}),
-    "vote-event": ({"motion", "body", "date", "result"},
-                   {"yes", "no", "abstain", "vetoed_by"}),
-    "voting-rule": ({"body", "minimum_yes_votes", "permanent_member_veto", "description"},
-                    set()),
-    "vote": ({"voters", "option"}, {"event", "events"}),
-    "tally": ({"event"}, {"yes", "no", "abstain", "total"}),
-    "date": ({"events", "date"}, set()),
-    "outcome": ({"motion", "outcome"}, set()),
-    "position": ({"actors", "position", "motion"}, set()),
-    "statement": ({"speaker", "direct"},
-                  {"role", "date", "date_status", "text", "about", "stance", "towards",
-                   "comments_on", "variant_of", "reason", "said_at"}),
-    "event": ({"event_kind", "description"},
-              {"name", "participants", "date", "date_status"}),
-}
-NEEDS_EVIDENCE = set(KINDS) - {"person", "organization", "group", "post", "state-names"}
-REF_KINDS = {"state", "person", "org", "group", "post", "doc", "amendment", "event", "statement",
-             "draft", "amendments", "provision", "assertion"}
-# Record kinds whose references use another prefix.
-REF_PREFIX = {"organization": "org", "resolution": "doc", "described-group": "group",
-              "amendment-set": "amendments"}
 MOTIONS = ["doc", "draft", "amendment", "amendments"]
 POSITIONS = {"support": UNKG.supported, "opposition": UNKG.opposed}
 COUNT_FIELDS = {"yes": "yes", "no": "no", "abstain": "abstain"}
-# Field types beyond the default (one string, or a list of strings for fields that name many).
-COUNTS = {"yes", "no", "abstain", "total", "minimum_yes_votes"}
-BOOLEANS = {"omits", "direct", "permanent_member_veto"}
-DATES = {"date"}
-MAPPINGS = {"reviewed"}
-# Fields that hold one value, never a list.
-SINGLE = {"id", "kind", "name", "symbol", "text", "description", "note", "option", "outcome",
-          "position", "result", "body", "motion", "speaker", "document", "amends", "draft_of",
-          "proposed_for", "post_in", "state", "date_status", "reason", "event_kind",
-          "original_wording", "proposed_wording", "title", "stance", "event"}
 EVIDENCE_FIELDS = {"source", "quote", "occurrence"}
-# Actor kinds: IRI prefix, class, the field that links it, the property, the kinds it may name.
-ACTORS: dict[str, tuple[str, URIRef, str, URIRef, list[str] | None]] = {
-    "person": ("person", UNKG.Person, "posts", ORG.holds, ["post"]),
-    "organization": ("org", UNKG.Organization, "part_of", ORG.subOrganizationOf, None),
-    "group": ("group", UNKG.Group, "members", ORG.hasMember, None),
-    "described-group": ("group", UNKG.DescribedGroup, "named_members", UNKG.namedMember, None),
-    "post": ("post", UNKG.Post, "post_in", ORG.postIn, None),
+# Actor kinds: the field that links it, the property, the kinds of reference it may name.
+ACTORS: dict[str, tuple[str, URIRef, list[str] | None]] = {
+    "person": ("posts", ORG.holds, ["post"]),
+    "organization": ("part_of", ORG.subOrganizationOf, None),
+    "group": ("members", ORG.hasMember, None),
+    "described-group": ("named_members", UNKG.namedMember, None),
+    "post": ("post_in", ORG.postIn, None),
 }
 
 
@@ -111,6 +76,10 @@ class Record:
     @property
     def kind(self) -> str:
         return str(self.data.get("kind", ""))
+
+    @property
+    def spec(self) -> FactKind:
+        return FACT_KINDS[self.kind]
 
     @property
     def where(self) -> str:
@@ -157,7 +126,7 @@ class Facts:
                 raise record.error(f"id {record.id!r} is also used by {seen[record.id].file} "
                                    f"{seen[record.id].where}; ids must be unique")
             seen[record.id] = record
-            prefix = REF_PREFIX.get(record.kind, record.kind)
+            prefix = record.spec.ref_prefix
             if record.kind == "resolution":
                 symbol = str(record.data["symbol"])
                 self.refs[f"doc:{symbol}"] = document_iri(symbol)
@@ -167,7 +136,7 @@ class Facts:
                     record.data.get("name") or record.data.get("description"))
             elif record.kind == "vote-event":
                 self.vote_events[record.id] = vote_event_iri(record.id)
-            elif prefix in REF_KINDS:
+            elif prefix is not None:
                 self.refs[f"{prefix}:{record.id}"] = entity_iri(prefix, record.id)
                 if record.data.get("name"):
                     self.names[entity_iri(prefix, record.id)] = str(record.data["name"])
@@ -184,13 +153,13 @@ class Facts:
                     not SYMBOL_PATTERN.match(value)):
                 raise record.error(f"{value!r} is not a UN symbol or id (letters, digits and "
                                    "/ . - ( ) and spaces, e.g. A/RES/ES-11/7)")
-        if record.kind not in KINDS:
+        if record.kind not in FACT_KINDS:
             raise record.error(f"unknown kind {record.kind!r}; use one of "
-                               f"{', '.join(sorted(KINDS))}")
-        required, optional = KINDS[record.kind]
+                               f"{', '.join(sorted(FACT_KINDS))}")
+        required = set(record.spec.required)
         fields = set(record.data) - {LINE}
         # A misspelt field is reported as such first: it is also why a required one is missing.
-        allowed = required | optional | COMMON
+        allowed = set(record.spec.fields) | set(COMMON)
         for name in sorted(fields - allowed):
             hint = difflib.get_close_matches(name, allowed, n=1)
             raise record.error(f"unknown field {name!r}" +
@@ -200,7 +169,7 @@ class Facts:
                                f"{', '.join(sorted(required))})")
         for name in sorted(fields):
             _check_type(record, name, record.data[name], required)
-        if record.kind in NEEDS_EVIDENCE and not record.list("evidence"):
+        if record.spec.needs_evidence and not record.list("evidence"):
             raise record.error("no evidence: add at least one {source, quote} from an article")
         self._check_numbers(record)
 
@@ -211,7 +180,7 @@ class Facts:
                   if isinstance(item, dict)]
         if not quotes:
             return
-        for name in sorted(COUNTS & set(record.data)):
+        for name in sorted(n for n in record.data if FIELD_TYPES.get(n) in (COUNT, COUNT_FROM_1)):
             value = record.data[name]
             if value is None:
                 continue
@@ -241,7 +210,7 @@ class Facts:
 
     def refs_of(self, record: Record, key: str, kinds: list[str] | None = None
                 ) -> list[URIRef]:
-        own = self.refs.get(f"{REF_PREFIX.get(record.kind, record.kind)}:{record.id}")
+        own = self.refs.get(f"{record.spec.ref_prefix or record.kind}:{record.id}")
         targets = [self.ref(record, value, kinds) for value in record.list(key)]
         if own is not None and own in targets:
             raise record.error(f"{key} names the record itself; name another record")
@@ -269,19 +238,10 @@ class Facts:
     # -- pass two: triples -----------------------------------------------------------------
 
     def emit(self, graph: TripleSink) -> None:
-        emitters: dict[str, Callable[[TripleSink, Record], list[URIRef]]] = {
-            "person": self._actor, "organization": self._actor, "group": self._actor,
-            "described-group": self._described_group, "draft": self._draft,
-            "amendment-set": self._amendment_set, "provision": self._provision,
-            "assertion": self._assertion, "position": self._position_claim,
-            "post": self._actor, "state-names": self._state_names,
-            "resolution": self._resolution, "amendment": self._amendment,
-            "vote-event": self._vote_event_record, "voting-rule": self._voting_rule,
-            "vote": self._vote_claims, "tally": self._tally_claims, "date": self._date_claims,
-            "outcome": self._outcome_claim, "statement": self._statement, "event": self._event,
-        }
         for record in self.records:
-            nodes = emitters[record.kind](graph, record)
+            emitter: Callable[[TripleSink, Record], list[URIRef]] = getattr(
+                self, record.spec.emitter)
+            nodes = emitter(graph, record)
             for node in nodes:
                 graph.add((node, UNKG.curatedIn, Literal(f"{record.file}#{record.id}")))
                 if record.data.get("note"):
@@ -325,8 +285,9 @@ class Facts:
         return iri
 
     def _actor(self, graph: TripleSink, record: Record) -> list[URIRef]:
-        prefix, cls, field, link, kinds = ACTORS[record.kind]
-        iri = self._labelled(graph, entity_iri(prefix, record.id), cls, record,
+        field, link, kinds = ACTORS[record.kind]
+        iri = self._labelled(graph, entity_iri(str(record.spec.ref_prefix), record.id),
+                             record.spec.cls, record,
                              record.data["name"])
         for target in self.refs_of(record, field, kinds):
             graph.add((iri, link, target))
@@ -641,14 +602,15 @@ def _check_type(record: Record, name: str, value: Any, required: set[str]) -> No
         if name in required or name in {"id", "kind"}:
             raise record.error(f"{name} is empty; give a value")
         return
-    if name in COUNTS:
-        _count(record, name, minimum=1 if name == "minimum_yes_votes" else 0)
-    elif name in BOOLEANS:
+    kind = FIELD_TYPES[name]
+    if kind in (COUNT, COUNT_FROM_1):
+        _count(record, name, minimum=1 if kind == COUNT_FROM_1 else 0)
+    elif kind == BOOLEAN:
         if not isinstance(value, bool):
             raise record.error(f"{name} must be true or false, not {value!r}")
-    elif name in DATES:
+    elif kind == DATE:
         _date(record, value)
-    elif name in MAPPINGS:
+    elif kind == MAPPING:
         if not isinstance(value, dict):
             raise record.error(f"{name} must be a mapping, e.g. {{by: A. Curator, date: "
                                "2025-03-01}")
@@ -657,10 +619,10 @@ def _check_type(record: Record, name: str, value: Any, required: set[str]) -> No
                 _date(record, value[key])
             elif not isinstance(value[key], str):
                 raise record.error(f"{name}.{key} must be text, not {_shown(value[key])}")
-    elif name == "evidence":
+    elif kind == EVIDENCE:
         for n, item in enumerate(value if isinstance(value, list) else [value], start=1):
             _check_evidence(record, n, item)
-    elif isinstance(value, list) and name not in SINGLE:
+    elif isinstance(value, list) and kind == TEXTS:
         for item in value:
             if not isinstance(item, str):
                 raise record.error(f"{name} lists {_shown(item)}; each entry must be text "

@@ -9,12 +9,18 @@ from kg.project import ontology_file
 
 
 @cache
+def ontology_text() -> str:
+    """The ontology file's Turtle, as shipped."""
+    return ontology_file().read_text(encoding="utf-8")
+
+
+@cache
 def _parsed() -> Graph:
-    resource = ontology_file()
     try:
-        return Graph().parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+        return Graph().parse(data=ontology_text(), format="turtle")
     except Exception as err:  # rdflib raises several parser exception types
-        raise CuratorError(f"the ontology does not parse: {err}", file=str(resource)) from None
+        raise CuratorError(f"the ontology does not parse: {err}",
+                           file=str(ontology_file())) from None
 
 
 def load_ontology() -> Graph:

@@ -8,7 +8,7 @@ warnings in shapes/rules.ttl, so `kg validate` reports them.)
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,14 +37,12 @@ class Finding:
 
 def review_findings(graph: Graph, project: Path) -> list[Finding]:
     found = articles(graph, project)
-    checks = (quote_far_from_speaker, speaker_as_object, said_of_the_draft,
-              text_not_in_evidence_sentences, reporting_clause_in_text,
-              contradiction_without_its_words, ballot_claim_without_roll_call,
-              fixed_group_cited_without_members, date_claim_written_before,
-              undated_beside_dated)
     results: set[Finding] = set()
-    for check in checks:
-        results.update(check(graph, found))
+    for rule in SPAN_RULES:
+        results.update(rule.findings(graph, found))
+    for rule in NODE_RULES:
+        results.update(rule.findings(graph))
+    results.update(undated_beside_dated(graph))
     return sorted(results)
 
 
@@ -83,189 +81,199 @@ def context(article: Article, span: Span, before: int = 0) -> str:
 
 
 # -- the rules -------------------------------------------------------------------------------
+# Most rules read each evidence span of some facts (SpanRule) or each fact alone (NodeRule):
+# which facts, and what is wrong with one span or fact (a message), else None.
 
-QuoteSpan = tuple[URIRef, set[str], Article, Span]  # statement, speaker's names, where
+@dataclass(frozen=True)
+class SpanRule:
+    name: str
+    facts: Callable[[Graph], Iterable[URIRef]]
+    check: Callable[[Graph, URIRef, Article, Span], str | None]
+
+    def findings(self, graph: Graph, found: list[Article]) -> Iterator[Finding]:
+        for node in set(self.facts(graph)):
+            for article, span in evidence_spans(found, node):
+                message = self.check(graph, node, article, span)
+                if message is not None:
+                    yield Finding(where(graph, node, span.record), self.name, message)
 
 
-def direct_quotes(graph: Graph, found: list[Article]) -> Iterator[QuoteSpan]:
-    """Each evidence span of each direct quote, with the names its speaker goes by."""
-    for statement in graph.subjects(UNKG.directQuote, Literal(True)):
-        words = names(graph, graph.value(statement, SCHEMA.creator))
-        for article, span in evidence_spans(found, statement):
-            yield statement, words, article, span
+@dataclass(frozen=True)
+class NodeRule:
+    name: str
+    facts: Callable[[Graph], Iterable[URIRef]]
+    check: Callable[[Graph, URIRef], str | None]
+
+    def findings(self, graph: Graph) -> Iterator[Finding]:
+        for node in set(self.facts(graph)):
+            message = self.check(graph, node)
+            if message is not None:
+                yield Finding(where(graph, node), self.name, message)
 
 
-def quote_far_from_speaker(graph: Graph, found: list[Article]) -> list[Finding]:
+def subjects_with(predicate: URIRef, value: object = None) -> Callable[[Graph], Iterable[URIRef]]:
+    """The facts a rule reads: the subjects of `predicate` (with that value, if given)."""
+    return lambda graph: graph.subjects(predicate, value)
+
+
+def speaker_names(graph: Graph, statement: URIRef) -> set[str]:
+    return names(graph, graph.value(statement, SCHEMA.creator))
+
+
+def far_from_speaker(graph: Graph, statement: URIRef, article: Article, span: Span) -> str | None:
     """A direct quote whose speaker is named neither in its sentence nor in the one before."""
-    results = []
-    for statement, words, article, span in direct_quotes(graph, found):
-        if not mentions(context(article, span, before=1), words):
-            speaker = ", ".join(sorted(words)) or graph.value(statement, SCHEMA.creator)
-            results.append(Finding(
-                where(graph, statement, span.record), "quote-far-from-speaker",
-                f"direct quote in {article.id} (sentence {article.sentence_index(span.start)})"
-                f" but its speaker ({speaker}) is not named "
-                "there or in the sentence before: whose words are they?"))
-    return results
+    words = speaker_names(graph, statement)
+    if mentions(context(article, span, before=1), words):
+        return None
+    speaker = ", ".join(sorted(words)) or graph.value(statement, SCHEMA.creator)
+    return (f"direct quote in {article.id} (sentence {article.sentence_index(span.start)}) but "
+            f"its speaker ({speaker}) is not named there or in the sentence before: whose words "
+            "are they?")
 
 
-def speaker_as_object(graph: Graph, found: list[Article]) -> list[Finding]:
+def speaker_after_quote(graph: Graph, statement: URIRef, article: Article,
+                        span: Span) -> str | None:
     """Quoted words followed at once by the speaker's name ('This “stunned” Ukraine'): the
     speaker is what the words are about, not who said them."""
-    results = []
-    for statement, words, article, span in direct_quotes(graph, found):
-        text = fold(str(graph.value(statement, SCHEMA.text) or "")).lower()
-        quoted = fold(article.text[span.start:span.end]).lower()
-        at = quoted.find(text)
-        if at < 0 or not text:
-            continue
-        after = quoted[at + len(text):].lstrip("\"' ")
-        if any(re.match(rf"{re.escape(fold(w).lower())}(?!\w)", after) for w in words):
-            results.append(Finding(
-                where(graph, statement, span.record), "speaker-as-object",
-                f'in {article.id} the quoted words are followed by the speaker\'s name '
-                f'("{quoted[at:at + len(text) + 12]}..."): is the speaker what the words '
-                "are about rather than who said them?"))
-    return results
+    text = fold(str(graph.value(statement, SCHEMA.text) or "")).lower()
+    quoted = fold(article.text[span.start:span.end]).lower()
+    at = quoted.find(text)
+    if at < 0 or not text:
+        return None
+    after = quoted[at + len(text):].lstrip("\"' ")
+    if not any(re.match(rf"{re.escape(fold(w).lower())}(?!\w)", after)
+               for w in speaker_names(graph, statement)):
+        return None
+    return (f'in {article.id} the quoted words are followed by the speaker\'s name '
+            f'("{quoted[at:at + len(text) + 12]}..."): is the speaker what the words are about '
+            "rather than who said them?")
 
 
-def said_of_the_draft(graph: Graph, found: list[Article]) -> list[Finding]:
+def about_the_resolution_not_its_draft(graph: Graph, statement: URIRef, article: Article,
+                                       span: Span) -> str | None:
     """A remark whose evidence names a text before amendment ('Washington's original draft')
     but which is recorded as about the resolution adopted from it."""
-    results = []
-    for draft in graph.subjects(RDF.type, UNKG.DraftText):
+    targets = set(graph.objects(statement, SCHEMA.about)) | set(
+        graph.objects(statement, UNKG.commentsOn))
+    for draft in sorted(graph.subjects(RDF.type, UNKG.DraftText)):
         resolution = graph.value(draft, UNKG.draftOf)
         event = next(graph.subjects(OPENGOV.motion, resolution), None)
-        draft_names = {n for n in names(graph, draft) if len(n.split()) > 1}
-        for statement in graph.subjects(RDF.type, UNKG.Statement):
-            targets = set(graph.objects(statement, SCHEMA.about)) | set(
-                graph.objects(statement, UNKG.commentsOn))
-            if not targets & {resolution, event} - {None} or draft in targets:
-                continue
-            for article, span in evidence_spans(found, statement):
-                if mentions(context(article, span), draft_names):
-                    results.append(Finding(
-                        where(graph, statement, span.record), "said-of-the-draft",
-                        f"its words in {article.id} are said of {label_of(graph, draft)}, but "
-                        f"it is recorded as about the resolution adopted from it: about: "
-                        "draft:… instead"))
-    return results
+        if not targets & {resolution, event} - {None} or draft in targets:
+            continue
+        if mentions(context(article, span), {n for n in names(graph, draft)
+                                             if len(n.split()) > 1}):
+            return (f"its words in {article.id} are said of {label_of(graph, draft)}, but it "
+                    "is recorded as about the resolution adopted from it: about: draft:… "
+                    "instead")
+    return None
 
 
 def label_of(graph: Graph, node: URIRef) -> str:
     return str(graph.value(node, RDFS.label) or node)
 
 
-def text_not_in_evidence_sentences(graph: Graph, found: list[Article]) -> list[Finding]:
+def text_outside_sentences(graph: Graph, statement: URIRef, article: Article,
+                           span: Span) -> str | None:
     """Each evidence of a statement must lie in sentences that hold the statement's text
     ("…" in the text leaves words out)."""
-    results = []
-    for statement in graph.subjects(RDF.type, UNKG.Statement):
-        text = str(graph.value(statement, SCHEMA.text) or "")
-        parts = [fold(p).lower() for p in re.split(r"…|\.\.\.", text) if fold(p)]
-        for article, span in evidence_spans(found, statement):
-            sentences = fold(" ".join(s.text for s in article.sentences_of(span))).lower()
-            at, missing = 0, None
-            for part in parts:
-                at = sentences.find(part, at)
-                if at < 0:
-                    missing = part
-                    break
-                at += len(part)
-            if missing is not None:
-                results.append(Finding(
-                    where(graph, statement, span.record), "text-not-in-evidence",
-                    f'the evidence in {article.id} (sentence '
-                    f'{article.sentence_index(span.start)}) does not contain the text '
-                    f'"{missing}": a different sentence is a different statement'))
-    return results
+    text = str(graph.value(statement, SCHEMA.text) or "")
+    sentences = fold(" ".join(s.text for s in article.sentences_of(span))).lower()
+    at = 0
+    for part in (fold(p).lower() for p in re.split(r"…|\.\.\.", text) if fold(p)):
+        at = sentences.find(part, at)
+        if at < 0:
+            return (f"the evidence in {article.id} (sentence "
+                    f"{article.sentence_index(span.start)}) does not contain the text "
+                    f'"{part}": a different sentence is a different statement')
+        at += len(part)
+    return None
 
 
-def reporting_clause_in_text(graph: Graph, found: list[Article]) -> list[Finding]:
+def names_own_speaker(graph: Graph, statement: URIRef) -> str | None:
     """A paraphrase whose text names its own speaker carries the reporting clause
     ("Peskov pointed to ...", "The UK insisted ..."): the text is the speaker's words only."""
-    results = []
-    for statement in graph.subjects(UNKG.directQuote, Literal(False)):
-        speaker = graph.value(statement, SCHEMA.creator)
-        text = str(graph.value(statement, SCHEMA.text) or "")
-        if mentions(text, names(graph, speaker)):
-            results.append(Finding(
-                where(graph, statement), "reporting-clause-in-text",
-                f'the paraphrase "{text[:70]}" names its own speaker: leave the reporting '
-                "clause out of `text`"))
-    return results
+    text = str(graph.value(statement, SCHEMA.text) or "")
+    if not mentions(text, speaker_names(graph, statement)):
+        return None
+    return (f'the paraphrase "{text[:70]}" names its own speaker: leave the reporting clause '
+            "out of `text`")
 
 
-def contradiction_without_its_words(graph: Graph, found: list[Article]) -> list[Finding]:
+def contradicted_claims(graph: Graph) -> Iterator[URIRef]:
+    for claim in graph.subjects(RDF.type, UNKG.Claim):
+        recorded = list(graph.objects(graph.value(claim, RDF.subject),
+                                      graph.value(claim, RDF.predicate)))
+        if recorded and not any(_same(graph.value(claim, RDF.object), r) for r in recorded):
+            yield claim
+
+
+def contradiction_unnamed(graph: Graph, claim: URIRef, article: Article,
+                          span: Span) -> str | None:
     """A claim the record contradicts must quote words that name what it contradicts: the
     day for a date, the motion for an outcome, the voter for a ballot, the number for a count."""
-    results = []
-    for claim in graph.subjects(RDF.type, UNKG.Claim):
-        subject = graph.value(claim, RDF.subject)
-        predicate = graph.value(claim, RDF.predicate)
-        claimed = graph.value(claim, RDF.object)
-        recorded = list(graph.objects(subject, predicate))
-        if not recorded or any(_same(claimed, r) for r in recorded):
-            continue
-        words = _words_for(graph, subject, predicate, claimed)
-        for article, span in evidence_spans(found, claim):
-            if not mentions(article.text[span.start:span.end], words):
-                results.append(Finding(
-                    where(graph, claim, span.record), "contradiction-without-its-words",
-                    f"the record says otherwise, but the quoted words in {article.id} do not "
-                    f"name what is contradicted ({', '.join(sorted(words)) or 'no name known'});"
-                    " is this the source's claim or a reading of it?"))
-    return results
+    words = _words_for(graph, graph.value(claim, RDF.subject), graph.value(claim, RDF.predicate),
+                       graph.value(claim, RDF.object))
+    if mentions(article.text[span.start:span.end], words):
+        return None
+    return (f"the record says otherwise, but the quoted words in {article.id} do not name what "
+            f"is contradicted ({', '.join(sorted(words)) or 'no name known'}); is this the "
+            "source's claim or a reading of it?")
 
 
-def ballot_claim_without_roll_call(graph: Graph, found: list[Article]) -> list[Finding]:
+def ballot_without_roll_call(graph: Graph, claim: URIRef) -> str | None:
     """A ballot claimed on a vote whose roll call the record does not hold: no vote query
     will show it. If the source names no such vote, it is a position (kind: position)."""
-    results = []
-    for claim in graph.subjects(RDF.predicate, SCHEMA.option):
-        vote = graph.value(claim, RDF.subject)
-        if (vote, SCHEMA.agent, None) not in graph:
-            results.append(Finding(
-                where(graph, claim), "ballot-without-roll-call",
-                f"claims a ballot ({vote.rsplit('/', 2)[-2]}) on a vote whose roll call is not "
-                "in the record; if the article names no such vote, record the actor's "
-                "position instead (kind: position)"))
-    return results
+    vote = graph.value(claim, RDF.subject)
+    if (vote, SCHEMA.agent, None) in graph:
+        return None
+    return (f"claims a ballot ({vote.rsplit('/', 2)[-2]}) on a vote whose roll call is not in "
+            "the record; if the article names no such vote, record the actor's position "
+            "instead (kind: position)")
 
 
-def fixed_group_cited_without_members(graph: Graph, found: list[Article]) -> list[Finding]:
+def no_member_named(graph: Graph, group: URIRef, article: Article, span: Span) -> str | None:
     """A group with a fixed membership (org:hasMember) cited in a sentence that names none of
     its members: the article may be naming a group by description (kind: described-group)."""
-    results = []
-    for group in set(graph.subjects(ORG.hasMember, None)):
-        members = {n for m in graph.objects(group, ORG.hasMember) for n in names(graph, m)}
-        for article, span in evidence_spans(found, group):
-            if not mentions(context(article, span), members):
-                results.append(Finding(
-                    where(graph, group), "group-without-members",
-                    f"cited in {article.id} (sentence {article.sentence_index(span.start)}) "
-                    "where none of its members is named: a group named by description has "
-                    "no fixed members (kind: described-group, named_members)"))
-    return results
+    members = {n for m in graph.objects(group, ORG.hasMember) for n in names(graph, m)}
+    if mentions(context(article, span), members):
+        return None
+    return (f"cited in {article.id} (sentence {article.sentence_index(span.start)}) where none "
+            "of its members is named: a group named by description has no fixed members "
+            "(kind: described-group, named_members)")
 
 
-def date_claim_written_before(graph: Graph, found: list[Article]) -> list[Finding]:
+def written_before(graph: Graph, claim: URIRef, article: Article, span: Span) -> str | None:
     """A source dated on or before the day it gives for a vote may be announcing the vote,
     not reporting it."""
-    results = []
-    for claim in graph.subjects(RDF.predicate, DCTERMS.date):
-        claimed = graph.value(claim, RDF.object).toPython()
-        for article, span in evidence_spans(found, claim):
-            published = graph.value(article.source, SCHEMA.datePublished)
-            if published is not None and published.toPython() <= claimed:
-                results.append(Finding(
-                    where(graph, claim, span.record), "date-claim-written-before",
-                    f"{article.id} is dated {published}, not after the day it is cited for "
-                    f"({claimed}): an announcement is not a report of the vote's date"))
-    return results
+    claimed = graph.value(claim, RDF.object).toPython()
+    published = graph.value(article.source, SCHEMA.datePublished)
+    if published is None or published.toPython() > claimed:
+        return None
+    return (f"{article.id} is dated {published}, not after the day it is cited for "
+            f"({claimed}): an announcement is not a report of the vote's date")
 
 
-def undated_beside_dated(graph: Graph, found: list[Article]) -> list[Finding]:
+direct_quotes = subjects_with(UNKG.directQuote, Literal(True))
+statements = subjects_with(RDF.type, UNKG.Statement)
+SPAN_RULES = (
+    SpanRule("quote-far-from-speaker", direct_quotes, far_from_speaker),
+    SpanRule("speaker-as-object", direct_quotes, speaker_after_quote),
+    SpanRule("said-of-the-draft", statements, about_the_resolution_not_its_draft),
+    SpanRule("text-not-in-evidence", statements, text_outside_sentences),
+    SpanRule("contradiction-without-its-words", contradicted_claims, contradiction_unnamed),
+    SpanRule("group-without-members", subjects_with(ORG.hasMember), no_member_named),
+    SpanRule("date-claim-written-before", subjects_with(RDF.predicate, DCTERMS.date),
+             written_before),
+)
+NODE_RULES = (
+    NodeRule("reporting-clause-in-text", subjects_with(UNKG.directQuote, Literal(False)),
+             names_own_speaker),
+    NodeRule("ballot-without-roll-call", subjects_with(RDF.predicate, SCHEMA.option),
+             ballot_without_roll_call),
+)
+
+
+def undated_beside_dated(graph: Graph) -> list[Finding]:
     """One speaker's statements in one source, some dated and some not."""
     groups: dict[tuple, list[URIRef]] = defaultdict(list)
     for statement in graph.subjects(RDF.type, UNKG.Statement):

@@ -551,9 +551,34 @@ def _raise_open_files_limit(wanted: int) -> None:
 
 # ---------------------------------------------------------------- the command
 
-def _number(name: str, kind: type, default: float, text: str) -> Callable:
-    """A numeric option of `kg serve`, its default shown in --help."""
-    return click.option(name, type=kind, default=default, show_default=True, help=text)
+# The numeric limits of `kg serve`: option, type, default (shown in --help), what it limits.
+LIMITS: tuple[tuple[str, type, float, str], ...] = (
+    ("--timeout", float, 10.0, "Seconds a query may run, counted from when a worker starts it."),
+    ("--queue-wait", float, 10.0, "Seconds a query may wait for a worker; then 503 with "
+     "Retry-After."),
+    ("--queue-length", int, 500, "Queries that may wait at once (per pool); more get 503 at "
+     "once."),
+    ("--limit", int, 10000, "Most result rows (or triples) sent back; more are cut off."),
+    ("--max-bytes", int, 16 * 2**20, "Most bytes of one result; rows past it are cut off."),
+    ("--workers", int, 3, "Free-form SPARQL queries run at the same time, each in its own "
+     "process."),
+    ("--page-workers", int, 2, "Processes for the saved questions and entity pages."),
+    ("--worker-memory", int, 1024, "MiB of address space each worker may use (0: no cap)."),
+    ("--idle-timeout", float, 10.0, "Seconds a connection may stay open without sending a "
+     "request."),
+    ("--max-connections", int, 4096, "Open connections at once; more get 503."),
+    ("--backlog", int, 2048, "Connections the kernel queues before the server accepts them."),
+    ("--cache-mib", int, 64, "MiB of answers to saved questions and entity pages kept per "
+     "build (0: none); free-form SPARQL is never cached."),
+)
+
+
+def limit_options(command: Callable) -> Callable:
+    """The LIMITS as click options, in their order in --help."""
+    for name, kind, default, text in reversed(LIMITS):
+        command = click.option(name, type=kind, default=default, show_default=True,
+                               help=text)(command)
+    return command
 
 
 @click.command("serve")
@@ -565,34 +590,10 @@ def _number(name: str, kind: type, default: float, text: str) -> Callable:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (the default is reachable from this machine only).")
 @click.option("--port", type=int, default=7878, show_default=True)
-@_number("--timeout", float, 10.0,
-         "Seconds a query may run, counted from when a worker starts it.")
-@_number("--queue-wait", float, 10.0,
-         "Seconds a query may wait for a worker; then 503 with Retry-After.")
-@_number("--queue-length", int, 500,
-         "Queries that may wait at once (per pool); more get 503 at once.")
-@_number("--limit", int, 10000,
-         "Most result rows (or triples) sent back; more are cut off.")
-@_number("--max-bytes", int, 16 * 2**20,
-         "Most bytes of one result; rows past it are cut off.")
-@_number("--workers", int, 3,
-         "Free-form SPARQL queries run at the same time, each in its own process.")
-@_number("--page-workers", int, 2,
-         "Processes for the saved questions and entity pages.")
-@_number("--worker-memory", int, 1024,
-         "MiB of address space each worker may use (0: no cap).")
+@limit_options
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
               help="Allow SERVICE <URL> in queries (repeatable); every other SERVICE is "
                    "refused, so the endpoint makes no outbound request by default.")
-@_number("--idle-timeout", float, 10.0,
-         "Seconds a connection may stay open without sending a request.")
-@_number("--max-connections", int, 4096,
-         "Open connections at once; more get 503.")
-@_number("--backlog", int, 2048,
-         "Connections the kernel queues before the server accepts them.")
-@_number("--cache-mib", int, 64,
-         "MiB of answers to saved questions and entity pages kept per build "
-         "(0: none); free-form SPARQL is never cached.")
 @click.option("--access-log", is_flag=True, help="Print a line for every request.")
 @click.option("--write-token", envvar="UNKG_WRITE_TOKEN",
               help="Accept SPARQL updates carrying 'Authorization: Bearer TOKEN' "
