@@ -33,9 +33,11 @@ from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file
 from kg.store.export import EXPORTS, Content, bind_prefixes, sorted_triples, write_exports
 from kg.store.release import discard, locked, new_release, publish
 from kg.validate.compiled import ShapeError, validate_store
+from kg.validate.incremental import Baseline, validate_store_against
 from kg.validate.report import ValidationReport, ValidationResult, shapes_graph, validate
 
 STORE = "store"
+BASELINE = "validation.json"  # beside the history's checkpoint: its last release's validation
 # The shape that finds facts only one source carries (shapes/rules.ttl): the summary counts them.
 SINGLE_SOURCE_CHECK = "unkgsh:CarriedBySingleSource"
 
@@ -99,14 +101,25 @@ def warn_lost_records(graph: Graph, out_dir: Path) -> None:
                        "file before publishing.", err=True)
 
 
-def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: bool) -> None:
+def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: bool,
+                      curated: Sequence[ox.Triple] = (), baseline: Path | None = None) -> None:
     """Validation is part of the build: an invalid graph is never exported or published. The
     shapes run compiled to SPARQL on the release's own store (kg.validate.compiled); pyshacl,
-    the reference engine, gives the same verdict on every shape case (tests/test_shacl_compiled)."""
+    the reference engine, gives the same verdict on every shape case (tests/test_shacl_compiled).
+
+    With the history, the validation of the previous release (`baseline`, beside the history's
+    checkpoint) is reused where the change of the `curated` triples cannot reach
+    (kg.validate.incremental), and this release's validation replaces it."""
     shapes = shapes_graph(result.project)
     try:
-        report = validate_store(store, result.ontology, shapes=shapes, listed=None,
-                                source=result.graph if history_free else None)
+        if baseline is None:
+            report = validate_store(store, result.ontology, shapes=shapes, listed=None,
+                                    source=result.graph if history_free else None)
+        else:
+            done = validate_store_against(store, result.ontology, shapes, curated,
+                                          Baseline.load(baseline))
+            done.baseline.save(baseline)
+            report = done.report
     except ShapeError as error:  # a project's own shape the compiled engine cannot run
         if not history_free:
             raise CuratorError(f"{error}; the build cannot validate the voting history with "
@@ -163,7 +176,8 @@ def _write_release(result: BuildResult, data: list[ox.Triple], ontology: list[ox
         store = ox.Store(str(release / STORE))
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                           for t in (*data, *ontology))
-        validate_store_of(result, store, history_free=history is None)
+        validate_store_of(result, store, history_free=history is None, curated=[*data, *ontology],
+                          baseline=history.parent / BASELINE if history is not None else None)
         write_exports(Content(result.graph, data, ontology, context_file()), release)
         store.flush()
         if history is None:  # the history's checkpoint is compacted already; a rewrite of all
