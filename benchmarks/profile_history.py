@@ -105,7 +105,8 @@ def main(data: Path, work: Path, top: int) -> None:
     for name in originals:
         setattr(building, name, timing(name))
     with phase("build() in all"):
-        building.build(project, out)
+        done = building.build(project, out)
+    click.echo(done.validation)
     print_phases("import: phases (build() in all = the phases above it + copying the "
                  "checkpoint and adding the curated graph)")
     print_checks(times, top)
@@ -115,7 +116,8 @@ def main(data: Path, work: Path, top: int) -> None:
     claims.write_text(claims.read_text(encoding="utf-8").replace("\n  note: ", "\n  note: (edit) ",
                                                                   1), encoding="utf-8")
     with phase("build() in all"):
-        building.build(project, out)
+        done = building.build(project, out)
+    click.echo(done.validation)
     print_phases("rebuild after a fact edit: phases")
     print_checks(times, top)
 

@@ -51,6 +51,7 @@ class BuildResult:
     warnings: list[ValidationResult] = field(default_factory=list)
     declared: list[DeclaredFile] = field(default_factory=list)  # voting-history files held
     imports: list = field(default_factory=list)  # the history import's reports, if it ran now
+    validation: str = ""  # how much of the validation was reused (kg.validate.incremental)
 
 
 def build_graph(root: Path) -> BuildResult:
@@ -120,6 +121,9 @@ def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: boo
                                           Baseline.load(baseline))
             done.baseline.save(baseline)
             report = done.report
+            result.validation = (f"{done.reused} checks reused from the previous release's "
+                                 f"validation, {done.focused} run for the focus nodes the "
+                                 f"change reaches, {done.full} in full")
     except ShapeError as error:  # a project's own shape the compiled engine cannot run
         if not history_free:
             raise CuratorError(f"{error}; the build cannot validate the voting history with "
@@ -207,6 +211,8 @@ def summary(result: BuildResult) -> str:
     if result.declared:
         lines.append(f"declared voting-history files, in the store ({HISTORY_FILE}):")
         lines += [f"  {d.rows or '?':>8} rows  {d.path}" for d in result.declared]
+    if result.validation:
+        lines.append(f"validation: {result.validation}")
     return "\n".join(lines)
 
 
