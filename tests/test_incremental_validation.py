@@ -8,6 +8,10 @@ some focus nodes), a second ballot for a voter of a history vote event (a SHACL-
 in full), a type taken away from a node history ballots name as their voter (a value's type,
 two steps from the focus node)."""
 
+import hashlib
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,9 +22,11 @@ from kg.pipeline.build import build_graph
 from kg.pipeline.history import import_files
 from kg.project import DEFAULT_PROJECT
 from kg.store.export import sorted_triples
+from kg.store.release import current_release
 from kg.validate.compiled import LISTED, validate_store
 from kg.validate.incremental import Baseline, Incremental, validate_store_against
 from kg.validate.report import shapes_graph
+from tests.conftest import copy_project
 from tests.test_import import generate
 
 UNKG = "https://w3id.org/unkg/ontology#"
@@ -157,3 +163,36 @@ def test_the_baseline_is_kept_and_read_back(baseline: Baseline, tmp_path: Path) 
     assert again.reads == baseline.reads
     path.write_text(path.read_text().replace(baseline.engine, "other-engine"))
     assert Baseline.load(path) is None  # made by other validation code: not reused
+
+
+@pytest.mark.slow
+def test_an_official_record_edit_that_crosses_into_the_history_is_caught_on_rebuild(
+        tmp_path: Path) -> None:
+    """`kg import-undl`, then an edit of the shipped official record: two states' ballots on
+    A/RES/ES-11/7 swapped (the totals still match). The history holds the ballots as first
+    imported, so each of the two ballots now has two options, one from each part: the rebuild
+    (which reuses the import's validation) refuses it, as a full validation does."""
+    project = copy_project(tmp_path / "project")
+    history = generate(tmp_path / "history")
+    kg = [sys.executable, "-m", "kg"]
+    run = {"cwd": project, "capture_output": True, "text": True, "timeout": 600}
+    assert subprocess.run([*kg, "import-undl", history / "ga_voting.csv"], **run).returncode == 0
+    record = project / "sources" / "official-record" / "ga_voting_2025-02-24.csv"
+    rows = record.read_text(encoding="utf-8").split("\n")
+    yes = next(i for i, r in enumerate(rows) if ",A/RES/ES-11/7," in r and ",USA," in r)
+    no = next(i for i, r in enumerate(rows) if ",A/RES/ES-11/7," in r and ",FRA," in r)
+    assert ",N,2025" in rows[yes] and ",Y,2025" in rows[no]  # the extract's ballots
+    rows[yes] = rows[yes].replace(",N,2025", ",Y,2025")
+    rows[no] = rows[no].replace(",Y,2025", ",N,2025")
+    record.write_text("\n".join(rows), encoding="utf-8")
+    meta = record.with_suffix(".yaml")
+    digest = hashlib.sha256(record.read_bytes()).hexdigest()
+    meta.write_text(re.sub(r"sha256: \w+", f"sha256: {digest}", meta.read_text()))
+    before = current_release(project / "build")
+    done = subprocess.run([*kg, "build"], **run)
+    assert done.returncode == 2, done.stdout + done.stderr
+    for state in ("USA", "FRA"):  # sh:maxCount 1 on the ballot, run for the reached nodes
+        assert re.search(rf"\(id:vote/A-RES-ES-11-7/{state}\)\n +A vote needs exactly one "
+                         "option", done.stderr), done.stderr
+    assert "does not match the 94 ballots" in done.stderr  # the SHACL-SPARQL tally, in full
+    assert current_release(project / "build") == before  # nothing published
