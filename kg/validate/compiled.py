@@ -520,23 +520,10 @@ def run_checks(store: ox.Store, checks: list[Check], listed: int | None,
 
 def _run_all(store: ox.Store, checks: list[Check], listed: int | None,
              workers: int) -> list[Found]:
-    """The checks' rows, in order. The SHACL-SPARQL constraints run one after another in a lane
-    of their own while the core checks share the other workers: they build the largest hash
-    tables (joins over every ballot), and two side by side raised the peak memory of the whole
-    history's validation from 742 MB (one worker) to 1,070 MB."""
-    if workers < 2:
-        return [run_check(store, c, listed) for c in checks]
-    sparql = [c for c in checks if c.sparql is not None]
-    core = [c for c in checks if c.sparql is None]
-
-    def lane(some: list[Check]) -> list[Found]:
-        return [run_check(store, c, listed) for c in some]
-    with ThreadPoolExecutor(workers) as pool:
-        serial = pool.submit(lane, sparql)
-        found = dict(zip(core, pool.map(lambda c: run_check(store, c, listed), core)
-                         if workers > 2 else lane(core), strict=True))
-        found |= dict(zip(sparql, serial.result(), strict=True))
-    return [found[c] for c in checks]
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(lambda c: run_check(store, c, listed), checks))
+    return [run_check(store, c, listed) for c in checks]
 
 
 def validate_store(
