@@ -16,6 +16,7 @@ COMMANDS = {
     "validate": "kg.validate.cli:validate_command",
     "query": "kg.query.catalogue:query_command",
     "stats": "kg.store.embedded:stats_command",
+    "export": "kg.store.export:export_command",
     "load": "kg.store.remote:load_command",
     "serve": "kg.serve.server:serve_command",
     "analyze": "kg.analysis.cli:analyze_command",

@@ -6,6 +6,7 @@ rename publishes them together (see kg.store.release).
 """
 
 import gc
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -30,7 +31,14 @@ from kg.pipeline.declared import (
     read_declared,
 )
 from kg.project import DEFAULT_OUT, DEFAULT_PROJECT, context_file
-from kg.store.export import EXPORTS, Content, bind_prefixes, sorted_triples, write_exports
+from kg.store.export import (
+    EXPORTS,
+    HISTORY_NTRIPLES,
+    Content,
+    bind_prefixes,
+    sorted_triples,
+    write_exports,
+)
 from kg.store.release import discard, locked, new_release, publish
 from kg.validate.compiled import ShapeError, validate_store
 from kg.validate.incremental import Baseline, validate_store_against
@@ -182,6 +190,7 @@ def _write_release(result: BuildResult, data: list[ox.Triple], ontology: list[ox
     try:
         if history is not None:  # a checkpoint: hard links to the import's files, no rewrite
             ox.Store.read_only(str(history)).backup(str(release / STORE))
+            os.link(history.parent / HISTORY_NTRIPLES, release / HISTORY_NTRIPLES)
         store = ox.Store(str(release / STORE))
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                           for t in (*data, *ontology))

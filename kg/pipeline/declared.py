@@ -23,6 +23,7 @@ import yaml
 from kg.errors import CuratorError
 from kg.ingest.yamlio import read_yaml
 from kg.pipeline.history import import_files
+from kg.store.export import HISTORY_NTRIPLES
 
 HISTORY_FILE = "history.yaml"
 CHECKPOINTS = "history"
@@ -123,7 +124,8 @@ def history_checkpoint(out_dir: Path, declared: Sequence[DeclaredFile], *,
                        progress: bool = False, strict: bool = False,
                        skipped_log: TextIO | None = None) -> tuple[Path, list]:
     """The checkpoint store of the declared files, imported now if there is none yet, and the
-    import's reports (empty when the checkpoint was reused). Call under the build lock."""
+    import's reports (empty when the checkpoint was reused). Call under the build lock. Its
+    folder also holds HISTORY_NTRIPLES, the store's triples as they were loaded."""
     folder = out_dir / CHECKPOINTS / checkpoint_key(declared)
     store = folder / "store"
     if store.is_dir():
@@ -136,7 +138,8 @@ def history_checkpoint(out_dir: Path, declared: Sequence[DeclaredFile], *,
         paths = [d.path for d in declared if d.body == body]
         if paths:
             reports += import_files(paths, work / "store", body=body, progress=progress,
-                                    strict=strict, work_dir=work, skipped_log=skipped_log)
+                                    strict=strict, work_dir=work, skipped_log=skipped_log,
+                                    ntriples_copy=work / HISTORY_NTRIPLES)
     os.replace(work, folder)  # complete or absent: a killed import leaves only *.partial
     for other in (out_dir / CHECKPOINTS).iterdir():  # older checkpoints are no longer declared
         if other != folder:
