@@ -103,10 +103,13 @@ def test_a_fact_edit_reuses_what_it_cannot_reach(history: Path, curated: list[ox
     note = next(t for t in curated if t.predicate.value == f"{UNKG}curatorNote")
     edited = [ox.Triple(t.subject, t.predicate, ox.Literal(t.object.value + " (edited)"))
               if t == note else t for t in curated]
-    done, full = validated(history, tmp_path / "store", edited, shapes, baseline)
+    # the shapes read again, as a new `kg build` does: their blank nodes get new labels
+    done, full = validated(history, tmp_path / "store", edited, shapes_graph(DEFAULT_PROJECT),
+                           baseline)
     same_report(done, full)
     assert full.passes
     assert done.reused > 0.9 * (done.reused + done.focused + done.full)
+    assert done.full == 0, done.run_in_full  # a note reaches no check that must run in full
 
 
 def test_a_curated_option_on_a_history_ballot_is_caught(history: Path, curated: list[ox.Triple],

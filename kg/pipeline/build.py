@@ -136,7 +136,9 @@ def validate_store_of(result: BuildResult, store: ox.Store, *, history_free: boo
             report = done.report
             result.validation = (f"{done.reused} checks reused from the previous release's "
                                  f"validation, {done.focused} run for the focus nodes the "
-                                 f"change reaches, {done.full} in full")
+                                 f"change reaches, {done.full} in full"
+                                 + (f" ({', '.join(done.run_in_full)})" if done.run_in_full
+                                    else ""))
     except ShapeError as error:  # a project's own shape the compiled engine cannot run
         if not history_free:
             raise CuratorError(f"{error}; the build cannot validate the voting history with "

@@ -35,7 +35,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -53,6 +53,8 @@ from kg.validate.compiled import (
     WORKERS,
     Check,
     Found,
+    _local,
+    _shape_name,
     compile_shapes,
     report_of,
     run_checks,
@@ -63,6 +65,7 @@ from kg.validate.sparql import Hierarchy, own_targets, sparql_term
 FORMAT = 1
 TYPE = str(RDF.type)
 ANY = "*"  # in Reads.predicates: any predicate at all
+SHOWN_FULL = 5  # checks run in full are named when there are at most this many
 
 
 def engine_version() -> str:
@@ -77,9 +80,15 @@ def engine_version() -> str:
 def check_key(check: Check) -> str:
     """A check by what it runs (its query names its targets' classes, so a changed hierarchy
     or shape is a new key) and by the shape and component its rows are reported under."""
-    text = "\n".join([str(check.shape), str(check.component), str(check.path),
+    text = "\n".join([_stable(check.shape), str(check.component), _stable(check.path),
                       check.prologue, check.query])
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stable(node: Node | None) -> str:
+    """A shape or path by its IRI; a blank node's label changes each time the shapes are read,
+    so it stands for nothing here (the query text holds what the check does)."""
+    return str(node) if isinstance(node, URIRef) else ""
 
 
 # ------------------------------------------------------------------ what a check reads
@@ -293,6 +302,7 @@ class Incremental:
     reused: int = 0
     focused: int = 0
     full: int = 0
+    run_in_full: list[str] = field(default_factory=list)  # shape and component, when few
 
 
 def validate_store_against(store: ox.Store, ontology: Graph | None, shapes: Graph,
@@ -317,9 +327,10 @@ def validate_store_against(store: ox.Store, ontology: Graph | None, shapes: Grap
         return result
     changed = _parsed(lines ^ baseline.curated)
     plan: dict[str, str] = {}  # key -> "reuse", "focus" or "full"
+    twice = {k for k in keys if keys.count(k) > 1}  # two blank-node shapes alike: not told apart
     for key in keys:
         before = baseline.found.get(key)
-        if before is None or any(_has_blank(row) for row in before[0]):
+        if before is None or key in twice or any(_has_blank(row) for row in before[0]):
             plan[key] = "full"
         elif not any(reads[key].sees(t) for t in changed):
             plan[key] = "reuse"
@@ -347,13 +358,17 @@ def validate_store_against(store: ox.Store, ontology: Graph | None, shapes: Grap
             found[key] = Found(check, rows, total)
         elif plan[key] == "full":
             found[key] = ran[check]
-    ordered = [found[k] for k in keys]
+    ordered = [ran[c] if plan[k] == "full" else found[k] for k, c in zip(keys, checks,
+                                                                         strict=True)]
     report = report_of(store, shapes, checks, ordered)
-    counts = {kind: sum(1 for p in plan.values() if p == kind) for kind in ("reuse", "focus",
-                                                                            "full")}
+    counts = {kind: sum(1 for k in keys if plan[k] == kind) for kind in ("reuse", "focus",
+                                                                         "full")}
     new = Baseline(engine_version(), lines, {k: (f.rows, f.total) for k, f in found.items()},
                    reads)
-    return Incremental(report, new, counts["reuse"], counts["focus"], counts["full"])
+    names = [f"{_shape_name(c)} {_local(c.component)}" for k, c in zip(keys, checks, strict=True)
+             if plan[k] == "full"]
+    return Incremental(report, new, counts["reuse"], counts["focus"], counts["full"],
+                       names if len(names) <= SHOWN_FULL else [])
 
 
 def _has_blank(row: dict[str, Node]) -> bool:
