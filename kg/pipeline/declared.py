@@ -6,6 +6,8 @@ declared set is done once into a checkpoint store, `OUT/history/KEY/store`, KEY 
 of the files' hashes and of the code that turns them into triples; a build copies that store
 (a RocksDB checkpoint: hard links, no rewrite) into its new release and adds the curated graph.
 So a fact edit does not redo the import, and a release, once published, is never written to.
+Beside the checkpoint, `validation.json` keeps the last release's validation, from which the
+next build validates only what its curated change can reach (kg.validate.incremental).
 """
 
 import hashlib

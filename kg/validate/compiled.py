@@ -62,10 +62,14 @@ from kg.validate.sparql import (
     targeted_shapes,
 )
 
-__all__ = ["ShapeError", "UnsupportedShape", "compile_shapes", "validate_graph", "validate_store"]
+__all__ = ["FOCUS_ONLY", "Check", "Found", "ShapeError", "UnsupportedShape", "compile_shapes",
+           "report_of", "run_checks", "validate_graph", "validate_store"]
 
 LISTED = 100  # results listed per constraint; the rest are counted (a history can fail 800k times)
 WORKERS = 2  # Oxigraph releases the GIL while a query runs
+# A comment where each core check binds its focus nodes first: kg.validate.incremental puts a
+# VALUES ?focus there to run the check on some focus nodes only. As a comment it changes nothing.
+FOCUS_ONLY = "#focus-only\n"
 
 # Shape predicates that describe or link rather than constrain.
 STRUCTURE = {*TARGETS, SH.property, SH.path, SH.severity, SH.message, SH.name, SH.description,
@@ -197,7 +201,7 @@ class Compiler:
         As a sub-select it is joined by hash with the rows of the constraint; written inline,
         Oxigraph looks every target up one by one, 4 times slower on a million ballots."""
         pattern = targets.pattern("focus", self.hierarchy, self._var)
-        return f"{{ SELECT ?focus WHERE {{ {pattern} }} }}"
+        return f"{{ SELECT ?focus WHERE {{ {FOCUS_ONLY}{pattern} }} }}"
 
     # ------------------------------------------------------------------ shapes
 
@@ -249,7 +253,7 @@ class Compiler:
         # The values are filtered first, over the property alone, then joined with the targets:
         # on valid data the join has nothing to do.
         for pred, obj in self._constraints(shape, VALUE):
-            bad = (f"SELECT ?focus ?value WHERE {{ ?focus {path} ?value "
+            bad = (f"SELECT ?focus ?value WHERE {{ {FOCUS_ONLY}?focus {path} ?value "
                    f"{self._failing(shape, pred, obj, 'value')} }}")
             checks.append(self._check(shape, pred, path_node,
                                       f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} "
@@ -269,7 +273,7 @@ class Compiler:
                                           f"HAVING (COUNT(DISTINCT ?value) < {n})"))
         for n in map(_integer, self.shapes.objects(shape, SH.maxCount)):
             # grouped over the property alone, then joined with the targets
-            many = (f"SELECT ?focus WHERE {{ ?focus {path} ?value }} GROUP BY ?focus "
+            many = (f"SELECT ?focus WHERE {{ {FOCUS_ONLY}?focus {path} ?value }} GROUP BY ?focus "
                     f"HAVING (COUNT(DISTINCT ?value) > {n})")
             checks.append(self._check(shape, SH.maxCount, path_node,
                                       f"SELECT DISTINCT ?focus WHERE {{ {focus} {{ {many} }} }}",
@@ -569,6 +573,12 @@ def validate_store(
     shapes = shapes_graph() if shapes is None else shapes
     checks = compile_shapes(shapes, Hierarchy.of(store, ontology))
     found = run_checks(store, checks, listed, workers, source)
+    return report_of(store, shapes, checks, found, source)
+
+
+def report_of(store: ox.Store, shapes: Graph, checks: list[Check], found: list[Found],
+              source: Graph | None = None) -> ValidationReport:
+    """The report of the checks' rows found in `store` (labels and records looked up there)."""
     report = Graph()
     report_node = BNode()
     report.add((report_node, RDF.type, SH.ValidationReport))
