@@ -11,11 +11,8 @@ exports were written before.
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,31 +20,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 TARGET = 5.0  # seconds, each syntax
 
 
 def main() -> None:
     import pyoxigraph as ox
+    from rebuild import arguments, generated_history, measure_pipeline
 
     from kg.store.export import FULL_WRITERS, export_release
     from kg.store.release import current_release
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.18)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0], runs=5)
     with tempfile.TemporaryDirectory(prefix="unkg-export-") as tmp:
         work = Path(tmp)
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"),
-                        str(work / "history"), "--scale", str(args.scale)], check=True,
-                       capture_output=True)
-        project = work / "project"
-        for part in ("sources", "facts"):
-            shutil.copytree(ROOT / part, project / part)
-        subprocess.run([sys.executable, "-m", "kg", "import-undl",
-                        str(work / "history" / "ga_voting.csv"),
-                        str(work / "history" / "sc_voting.csv"), "--allow-skipped-rows"],
-                       cwd=project, check=True, capture_output=True)
+        generated_history(work, args.scale)
+        project = measure_pipeline(work / "history", work, runs=0)["project"]
         release = current_release(project / "build")
         assert release is not None
         triples = len(ox.Store.read_only(str(release / "store")))

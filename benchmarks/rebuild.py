@@ -69,22 +69,32 @@ def measure_pipeline(history: Path, work: Path, runs: int) -> dict:
     for run in range(runs):
         edit_a_fact(project, run)
         rebuilds.append(timed([*kg, "build"], project))
-    reuse = re.search(r"validation: (\d+ checks reused.*)", rebuilds[-1]["out"])
+    reuse = re.search(r"validation: (\d+ checks reused.*)", rebuilds[-1]["out"]) \
+        if rebuilds else None
     return {"import": imported, "rebuilds": rebuilds, "project": project, "load_start": load,
             "load_end": os.getloadavg()[0], "validation": reuse.group(1) if reuse else ""}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str, runs: int) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=float, default=1.18)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--runs", type=int, default=runs)
+    return parser.parse_args()
+
+
+def generated_history(work: Path, scale: float) -> Path:
+    """The GA and SC files of benchmarks/make_history.py at this scale, in WORK/history."""
+    history = work / "history"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"),
+                    str(history), "--scale", str(scale)], check=True, capture_output=True)
+    return history
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0], runs=3)
     with tempfile.TemporaryDirectory(prefix="unkg-rebuild-") as tmp:
         work = Path(tmp)
-        history = work / "history"
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"),
-                        str(history), "--scale", str(args.scale)], check=True,
-                       capture_output=True)
+        history = generated_history(work, args.scale)
         rows = sum(1 for _ in (history / "ga_voting.csv").open(encoding="utf-8-sig")) - 1
         print(f"scale {args.scale}: GA {rows:,} rows")
         done = measure_pipeline(history, work, args.runs)

@@ -59,6 +59,7 @@ from kg.query.catalogue import (  # noqa: E402
     saved_query,
 )
 from tests.server_processes import (  # noqa: E402
+    Endpoint,
     jena_available,
     jena_command,
     oxigraph_location,
@@ -428,16 +429,22 @@ def main(data: Path, scale: float, runs: int, work: Path, keep: bool) -> None:
                 outcome.verdict = compare(names, reference[name][1][1], rows)
                 result.queries[name] = outcome
 
+        def served(name: str, load: Figures, size_mb: float, endpoint: Endpoint, note: str
+                   ) -> StoreResult:
+            """A server's result: its load, then every query over the protocol, judged."""
+            server = StoreResult(name, load, size_mb)
+            server.notes.append(note)
+            judged(server, {query: query_runs(
+                lambda t=text: timed_http(endpoint.query, endpoint.pid, t), runs)
+                for query, text in queries.items()})
+            server.serve_peak_mb = process_peak_mb(endpoint.pid)
+            return server
+
         say("Oxigraph server: load and queries")
         with oxigraph_loaded(oxigraph, nt, work / "oxigraph") as (load, endpoint):
-            server = StoreResult("Oxigraph server (`oxigraph load`, `serve-read-only`)", load,
-                                 folder_mb(oxigraph_location(work / "oxigraph")))
-            server.notes.append(f"{count_triples(endpoint.query, endpoint.pid):,} triples")
-            judged(server, {name: query_runs(
-                lambda t=text: timed_http(endpoint.query, endpoint.pid, t), runs)
-                for name, text in queries.items()})
-            server.serve_peak_mb = process_peak_mb(endpoint.pid)
-        results.append(server)
+            results.append(served("Oxigraph server (`oxigraph load`, `serve-read-only`)", load,
+                                  folder_mb(oxigraph_location(work / "oxigraph")), endpoint,
+                                  f"{count_triples(endpoint.query, endpoint.pid):,} triples"))
 
         say("Virtuoso: bulk load and queries")
         (work / "virtuoso").mkdir()
@@ -445,15 +452,11 @@ def main(data: Path, scale: float, runs: int, work: Path, keep: bool) -> None:
                              load_from=nt.parent) as running_virtuoso:
             endpoint = running_virtuoso.endpoint
             load = virtuoso_load(running_virtuoso.sql_port, endpoint.pid, nt)
-            server = StoreResult("Virtuoso 7 (ld_dir + rdf_loader_run)", load,
-                                 folder_mb(work / "virtuoso" / "virtuoso"))
-            server.notes.append(f"{count_triples(endpoint.query, endpoint.pid, GRAPH):,} triples "
-                                f"in <{GRAPH}>; NumberOfBuffers {VIRTUOSO_BUFFERS:,}")
-            judged(server, {name: query_runs(
-                lambda t=text: timed_http(endpoint.query, endpoint.pid, t), runs)
-                for name, text in queries.items()})
-            server.serve_peak_mb = process_peak_mb(endpoint.pid)
-        results.append(server)
+            results.append(served(
+                "Virtuoso 7 (ld_dir + rdf_loader_run)", load,
+                folder_mb(work / "virtuoso" / "virtuoso"), endpoint,
+                f"{count_triples(endpoint.query, endpoint.pid, GRAPH):,} triples in <{GRAPH}>; "
+                f"NumberOfBuffers {VIRTUOSO_BUFFERS:,}"))
 
         say("Jena TDB2: load and queries")
         jena_work = work / "jena"
