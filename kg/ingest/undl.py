@@ -183,7 +183,31 @@ def _version(raw: list[str], body: str) -> str:
     return f"{body.upper()}, other column names"
 
 
-class CsvVotes:
+class VotesFile:
+    """What the two readers below share: how a place in their file is named, from the
+    fragment each defines (a CSV's rows, a MARCXML file's records and 967 fields)."""
+
+    file: str
+    unit = "row"  # what a resolution's first place is, in words for a report
+
+    def fragment(self, first: int, last: int | None = None) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def ballot_fragment(self, row: int) -> tuple[str, str]:
+        return self.fragment(row)
+
+    def where(self, first: int, last: int | None = None) -> str:
+        """The places of a fact, as 'FILE#fragment'."""
+        return f"{self.file}#{self.fragment(first, last)[0]}"
+
+    def ballot_where(self, row: int) -> str:
+        return f"{self.file}#{self.ballot_fragment(row)[0]}"
+
+    def place(self, first: int) -> str:
+        return f"{self.unit} {first}"
+
+
+class CsvVotes(VotesFile):
     """The ballots of one UNDL voting CSV (any published layout), checked row by row."""
 
     def __init__(self, path: Path, *, file: str, body: str | None = None, strict: bool = False,
@@ -220,24 +244,10 @@ class CsvVotes:
             sys.stderr.write(f"warning: {self.file}: row {row}: the name {name!r} is not one "
                              f"of {code} ({known}); check the code\n")
 
-    def where(self, first: int, last: int | None = None) -> str:
-        """The rows of a fact, as an RFC 7111 fragment ('FILE#row=N-M'; row 1 is the header)."""
-        return f"{self.file}#row={first if last is None or last == first else f'{first}-{last}'}"
-
-    def fragment(self, row: int) -> tuple[str, str]:
-        """A row as a fragment selector's value and the specification it conforms to."""
-        return f"row={row}", RFC7111
-
-    def place(self, row: int) -> str:
-        """A resolution's first row, in words for a report."""
-        return f"row {row}"
-
-    def ballot_where(self, row: int) -> str:
-        """One ballot's row, as `where` names it."""
-        return self.where(row)
-
-    def ballot_fragment(self, row: int) -> tuple[str, str]:
-        return self.fragment(row)
+    def fragment(self, first: int, last: int | None = None) -> tuple[str, str]:
+        """Rows as a fragment selector's value (RFC 7111: 'row=N-M'; row 1 is the header) and
+        the specification it conforms to."""
+        return f"row={first if last is None or last == first else f'{first}-{last}'}", RFC7111
 
     def __iter__(self) -> Iterator[Ballot]:
         """Strict decoding: a byte that is not UTF-8 stops the file with its row and column."""
@@ -424,7 +434,7 @@ MARC_TALLY = {"b": "total_yes", "c": "total_no", "d": "total_abstentions",
               "e": "total_non_voting", "f": "total_ms"}
 
 
-class MarcVotes:
+class MarcVotes(VotesFile):
     """The ballots of MARCXML voting records: 791 $a the symbol, 269 $a the date, 245 the title,
     650 $a the subjects, 967 one vote each ($c the state code, $d the vote, $e the name; no $d:
     non-voting), 996 $b-$f the official tally (MARC_TALLY), 001 the record's control number.
@@ -432,6 +442,8 @@ class MarcVotes:
     report names it by record and field within it); a resolution's evidence is its whole
     record, named by an XPointer fragment (RFC 3023), and its `first_row` is the record's
     number."""
+
+    unit = "record"
 
     def __init__(self, path: Path, *, file: str, body: str | None = None, strict: bool = True,
                  strict_hint: str = "", on_problem: ProblemHandler | None = None):
@@ -470,19 +482,9 @@ class MarcVotes:
             raise CuratorError(message + self.strict_hint, file=self.file, record=where)
         self.on_problem(row, f"({where}) {message}")
 
-    def where(self, first: int, last: int | None = None) -> str:
+    def fragment(self, first: int, last: int | None = None) -> tuple[str, str]:
         """A resolution's record (`first`: its number in the file), as an XPointer fragment."""
-        return f"{self.file}#{self.fragment(first)[0]}"
-
-    def fragment(self, record: int) -> tuple[str, str]:
-        return f"xpointer(//*[local-name()='record'][{record}])", RFC3023
-
-    def place(self, record: int) -> str:
-        """A resolution's record, in words for a report."""
-        return f"record {record}"
-
-    def ballot_where(self, row: int) -> str:
-        return f"{self.file}#{self.ballot_fragment(row)[0]}"
+        return f"xpointer(//*[local-name()='record'][{first}])", RFC3023
 
     def ballot_fragment(self, row: int) -> tuple[str, str]:
         """One 967 field of its record, as an XPointer fragment."""
