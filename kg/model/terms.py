@@ -4,7 +4,7 @@ SPARQL, the serialisers). Every conversion goes through here."""
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -59,6 +59,14 @@ def to_rdflib(term: OxTerm) -> Node:
     if datatype == XSD_STRING:
         datatype = None
     return Literal(term.value, lang=term.language, datatype=datatype, normalize=False)
+
+
+def rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """pyoxigraph triples (or quads, their graphs dropped) as one rdflib Graph."""
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 def oxigraph_triples(triples: Iterable[tuple[Node, Node, Node]]) -> Iterator[ox.Triple]:

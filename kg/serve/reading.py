@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.model.namespaces import PREFIXES, UNKG
+from kg.model.terms import rdflib_graph
 from kg.review.corpus import Article, articles
 
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
@@ -112,14 +113,9 @@ def corpus(store: ox.Store, project: Path) -> dict[str, Article]:
     key = (id(store), str(project))
     if key not in _corpus:
         _corpus.clear()
-        graph = to_rdflib(store.query(PROLOGUE + _ARTICLE_EVIDENCE))
+        graph = rdflib_graph(store.query(PROLOGUE + _ARTICLE_EVIDENCE))
         _corpus[key] = {str(a.source): a for a in articles(graph, project, TEXT_KINDS)}
     return _corpus[key]
-
-
-def to_rdflib(triples: object) -> Graph:
-    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
-    return Graph().parse(data=data.decode("utf-8"), format="nt")
 
 
 def neighbourhood(store: ox.Store, iri: str) -> Graph:
@@ -134,7 +130,7 @@ def neighbourhood(store: ox.Store, iri: str) -> Graph:
       UNION {{ {node} rdf:subject ?subject ; rdf:predicate ?predicate .
                ?subject ?predicate ?recorded OPTIONAL {{ ?recorded rdfs:label ?said }}
                OPTIONAL {{ ?recorded skos:prefLabel ?saidPref }} }} }}"""
-    return to_rdflib(store.query(PROLOGUE + query))
+    return rdflib_graph(store.query(PROLOGUE + query))
 
 
 # ---------------------------------------------------------------- the official record's rows

@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from kg.errors import CuratorError
 from kg.model.ontology import load_ontology
-from kg.model.terms import to_rdflib
+from kg.model.terms import rdflib_graph
 from kg.project import DEFAULT_GRAPH
 from kg.store.embedded import open_store
 from kg.validate.compiled import ShapeError, validate_graph, validate_store
@@ -77,7 +77,4 @@ def _report(files: tuple[Path, ...], store_path: Path | None, engine: str) -> Va
 
 def _graph_of(store: ox.Store) -> Graph:
     """Every triple of the store (all its graphs), for pyshacl."""
-    graph = Graph()
-    for quad in store.quads_for_pattern(None, None, None):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
+    return rdflib_graph(store.quads_for_pattern(None, None, None))
