@@ -75,6 +75,7 @@ def print_checks(times: list[tuple[float, str]], top: int) -> None:
 def main(data: Path, work: Path, top: int) -> None:
     from kg.pipeline import build as building
     from kg.pipeline.declared import CHECKPOINTS, checkpoint_key, new_declaration, write_declared
+    from kg.store.export import HISTORY_NTRIPLES
     from kg.pipeline.history import import_files
 
     shutil.rmtree(work, ignore_errors=True)
@@ -90,7 +91,8 @@ def main(data: Path, work: Path, top: int) -> None:
     write_declared(project, declared)
     store_dir = out / CHECKPOINTS / checkpoint_key(declared) / "store"
     with phase("read CSV + emit + bulk load + compact"):
-        reports = import_files(files, store_dir)
+        reports = import_files(files, store_dir,
+                               ntriples_copy=store_dir.parent / HISTORY_NTRIPLES)
     click.echo(f"imported {sum(r.rows for r in reports):,} rows, "
                f"{sum(r.triples for r in reports):,} triples")
     originals = {name: getattr(building, name) for name in

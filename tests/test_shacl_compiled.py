@@ -21,7 +21,13 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from kg.model.namespaces import OA
 from kg.model.ontology import load_ontology
 from kg.validate.cli import validate_command
-from kg.validate.compiled import UnsupportedShape, compile_shapes, validate_graph, validate_store
+from kg.validate.compiled import (
+    UnsupportedShape,
+    compile_shapes,
+    counts_of,
+    validate_graph,
+    validate_store,
+)
 from kg.validate.report import ValidationReport, shapes_graph, validate
 from kg.validate.sparql import (
     Hierarchy,
@@ -271,6 +277,47 @@ def test_node_kind_of_subjects_is_checked_when_the_pattern_fails() -> None:
         found = sorted(str(r[SH.sourceConstraintComponent]) for r in _results(ours))
         assert found == expected
         assert len(found) == 2 * failing
+
+
+
+CARDINALITY_SHAPES = """
+    @prefix sh: <http://www.w3.org/ns/shacl#> .
+    @prefix ex: <http://example.org/> .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P , ex:Q .
+    ex:P sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 .
+    ex:Q sh:path [ sh:inversePath ex:q ] ; sh:minCount 1 ; sh:maxCount 2 .
+"""
+
+
+@pytest.mark.parametrize(("data", "cleared"), [
+    # every target has one value each way: the count clears all four checks
+    ("ex:a a ex:C ; ex:p 1 . ex:z ex:q ex:a .", 4),
+    # a target without ex:p: not covered, and the minCount check finds it
+    ("ex:a a ex:C . ex:b a ex:C ; ex:p 1 . ex:z ex:q ex:a , ex:b .", 3),
+    # a node that is no target has two values: not functional, yet no target fails maxCount
+    ("ex:a a ex:C ; ex:p 1 . ex:n ex:p 1 , 2 . ex:z ex:q ex:a .", 3),
+    # a target with two values through ^ex:q (allowed, max 2) and one with two of ex:p
+    ("ex:a a ex:C ; ex:p 1 , 2 . ex:y ex:q ex:a . ex:z ex:q ex:a .", 2),
+])
+def test_minimum_and_maximum_counts_are_cleared_by_a_count_only_when_it_proves_them(
+        data: str, cleared: int) -> None:
+    # sh:minCount 1 and sh:maxCount run only when one count over the store cannot clear them
+    # (Compiler._cardinality); cleared or not, the results are pyshacl's.
+    shapes = Graph().parse(data=CARDINALITY_SHAPES, format="turtle")
+    checks = [c for c in compile_shapes(shapes, Hierarchy([])) if c.cleared_by is not None]
+    queries = {q for c in checks for q in c.cleared_by.queries()}
+    assert len(checks) == 4 and len(queries) == 4  # per path: the path's counts, the targets'
+    graph = Graph().parse(data="@prefix ex: <http://example.org/> . " + data, format="turtle")
+    store = store_of(graph, None)
+    counts = {q: counts_of(store, q) for q in queries}
+    assert sum(c.cleared_by.proves(counts) for c in checks) == cleared
+    _, theirs, _ = pyshacl.validate(graph, shacl_graph=shapes)
+    expected = sorted((str(theirs.value(r, SH.focusNode)),
+                       str(theirs.value(r, SH.sourceConstraintComponent)))
+                      for r in theirs.subjects(RDF.type, SH.ValidationResult))
+    ours = validate_store(store, shapes=shapes)
+    assert sorted((str(r[SH.focusNode]), str(r[SH.sourceConstraintComponent]))
+                  for r in _results(ours)) == expected
 
 
 # ---------------------------------------------------------------- issue 20: three findings

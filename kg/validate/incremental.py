@@ -388,7 +388,7 @@ def _run_focused(store: ox.Store, focused: Sequence[tuple[str, Check]], reads: d
             values = f"VALUES ?focus {{ {' '.join(sorted(map(sparql_term, nodes)))} }}\n"
             jobs[key] = replace(check, query=check.query.replace(FOCUS_ONLY, values),
                                 candidates=check.candidates.replace(FOCUS_ONLY, values),
-                                implied_by=None)
+                                implied_by=None, cleared_by=None)
     ran = dict(zip(jobs, run_checks(store, list(jobs.values()), None, workers), strict=True))
     results: list[Found | None] = []
     for (key, check), nodes in zip(focused, reached, strict=True):
