@@ -35,6 +35,7 @@ from kg.errors import CuratorError
 from kg.ingest.sources import Source, emit_source
 from kg.ingest.undl import check_utf8, open_votes
 from kg.ingest.yamlio import read_yaml
+from kg.memory import release_freed_memory
 from kg.model.ontology import load_ontology
 from kg.model.vocabulary import COUNT_CLASSES
 from kg.progress import Steps
@@ -284,6 +285,7 @@ def import_files(paths: Sequence[Path], store_dir: Path, *, body: str | None = N
         del store  # close RocksDB before readers open it
         if copy is not None:
             copy.close()
+        release_freed_memory()  # the loader threads' chunks, before the validation's tables
     return reports
 
 

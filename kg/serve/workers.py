@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import CuratorError
+from kg.memory import fewer_malloc_arenas
 from kg.query import results
 from kg.serve.pages import entity_page, evidence_page
 from kg.serve.protocol import GRAPH_FORMATS, SOLUTION_FORMATS, ProtocolError, negotiate
@@ -65,7 +66,10 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if memory_mib:
-        _fewer_malloc_arenas()
+        # under the address-space cap, glibc's arena reservations (64 MiB each as threads
+        # start), not the data, could use it up, and a failed Rust allocation aborts the worker
+        # (exit -6, seen on a two-page store): two arenas serve one job at a time
+        fewer_malloc_arenas()
         cap = memory_mib * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     if niceness:
@@ -98,20 +102,6 @@ def _worker_main(conn: Connection, store_path: str, writable: bool, memory_mib: 
             reply = Reply(500, "text/plain; charset=utf-8",
                           f"the {job.kind} failed: {error}".encode())
         conn.send(reply)
-
-
-M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
-
-
-def _fewer_malloc_arenas() -> None:
-    """glibc reserves 64 MiB of address space for each malloc arena, up to eight per core, as
-    threads (RocksDB's, the query engine's) first allocate. Under the RLIMIT_AS cap those
-    reservations, not the data, could use it up, and a Rust allocation that fails aborts the
-    worker (exit -6, seen on a two-page store). Two arenas serve one job at a time."""
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
-    except (OSError, AttributeError):  # not glibc: its allocator reserves no such arenas
-        pass
 
 
 def _die_with(parent: int) -> None:

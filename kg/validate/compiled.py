@@ -43,6 +43,7 @@ from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
+from kg.memory import release_freed_memory
 from kg.model.terms import to_oxigraph, to_rdflib
 from kg.validate.report import ValidationReport, _order, _short, result_from_report, shapes_graph
 from kg.validate.sparql import (
@@ -633,7 +634,10 @@ def _run_lanes(store: ox.Store, checks: list[Check], listed: int | None,
     checks on the others (and on that one once it is free). A SPARQL constraint over the whole
     history holds hash tables of a million ballots (OneBallotPerVoter 630 MB, TallyMatchesBallots
     350 MB); two at once pass 1 GB, where a core check beside one stays under 250 MB."""
-    run = partial(run_check, listed=listed)
+    def run(store: ox.Store, check: Check) -> Found:
+        found = run_check(store, check, listed)
+        release_freed_memory()  # its hash tables, before the next check builds its own
+        return found
     sparql = [c for c in checks if c.sparql is not None]
     core = [c for c in checks if c.sparql is None]
     if workers < 2:
