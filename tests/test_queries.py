@@ -358,12 +358,21 @@ def test_single_source_facts(backend):
         assert statement["statement"] not in facts
 
 
+def test_single_source_facts_of_one_source(backend):
+    """The example of its header: one source's rows are exactly its rows among every source's
+    (?source is a parameter; the sub-select does not assign it)."""
+    every = answer(backend, "single-source-facts")
+    source = "article-2025-02-24-us-votes-against"
+    mine = answer(backend, "single-source-facts", source=source)
+    assert mine and mine == [r for r in every if local(r["source"]) == source]
+
+
 def test_single_source_facts_is_the_warnings_definition(built, backend):
     """One definition: the query runs the SHACL warning's whole-store select word for word, so
     the build's warnings are exactly the query's claims, statements and events."""
     shapes = Graph().parse(ROOT / "shapes" / "rules.ttl", format="turtle")
     select = shapes.value(UNKGSH.CarriedBySingleSource, WHOLE_GRAPH_SELECT)
-    renamed = str(select).replace("$this", "?fact").replace("?value", "?source")
+    renamed = str(select).replace("$this", "?fact")
     assert " ".join(renamed.split()) in " ".join(saved_query("single-source-facts").text.split())
     result, _ = built
     warned = {w.focus for w in result.warnings if w.shape == "unkgsh:CarriedBySingleSource"}
