@@ -1,6 +1,7 @@
 """Time every saved query as a user runs it: `kg query NAME ...`, start-up and table included.
 
-    python benchmarks/query_cli.py [--project .] [--runs 3] [--only NAME,...] [--kg PATH]
+    python benchmarks/query_cli.py [--project .] [--runs 3] [--only NAME,...] [--timeout 120]
+                                   [--kg PATH]
 
 For each saved query (`kg query --list`), runs in the project folder (its published release):
 - `defaults`: no --param at all (required parameters take their defaults, optional ones stay
@@ -52,14 +53,19 @@ def cases(names: list[str]) -> list[Case]:
     return found
 
 
-def measure(kg: str, case: Case, project: Path, runs: int) -> dict:
+def measure(kg: str, case: Case, project: Path, runs: int, timeout: float) -> dict:
     walls, cpus, rows = [], [], ""
     for _ in range(runs):
         # The children's CPU, before and after: one child at a time, so the difference is its.
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        child = subprocess.run([kg, "query", *case.args], cwd=project, capture_output=True,
-                               env=os.environ | {"COLUMNS": "120"}, check=False)
+        try:
+            child = subprocess.run([kg, "query", *case.args], cwd=project, capture_output=True,
+                                   env=os.environ | {"COLUMNS": "120"}, check=False,
+                                   timeout=timeout)
+        except subprocess.TimeoutExpired:  # stopped: its figure is a lower bound
+            return {"wall": float(timeout), "cpu": float("nan"),
+                    "rows": f"stopped after {timeout:g} s"}
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -79,6 +85,8 @@ def main() -> None:
                         help="the project folder whose published release is queried")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated query names")
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="seconds after which one run is stopped (and not repeated)")
     parser.add_argument("--kg", default=str(Path(sys.executable).parent / "kg"),
                         help="the kg command (default: beside this Python)")
     args = parser.parse_args()
@@ -91,8 +99,8 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---|---|")
     missed = 0
     for case in cases(selected):
-        done = measure(args.kg, case, args.project, args.runs)
-        ok = done["wall"] <= TARGET and not str(done["rows"]).startswith("error")
+        done = measure(args.kg, case, args.project, args.runs, args.timeout)
+        ok = done["wall"] <= TARGET and str(done["rows"]).isdigit()
         missed += not ok
         runs = ", ".join(f"{w:.2f}" for w in done.get("runs", [done["wall"]]))
         print(f"| {case.query} | {case.label} | {done['rows']} | {done['wall']:.2f} | "
