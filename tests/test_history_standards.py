@@ -13,7 +13,6 @@ import pytest
 
 from tests.test_standards_only import PREFIXES
 
-
 BALLOTS = PREFIXES + """
 SELECT ?symbol ?code ?notation ?organizer WHERE {
   ?vote a opengov:Vote ; opengov:voteEvent ?event ; schema:agent ?state ; schema:option ?option .
