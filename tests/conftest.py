@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.pipeline.build import BuildResult, build
@@ -34,6 +35,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
     """The shipped data built once: the result and the output folder (exports, store)."""
     out = tmp_path_factory.mktemp("build")
     return build(ROOT, out), out
+
+
+@pytest.fixture(scope="session")
+def generated_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ox.Store]:
+    """A small generated voting history (benchmarks/make_history.py, scale 0.002: about 15,000
+    rows), imported as `kg import-undl` does: its folder (the two CSV files) and its store."""
+    from kg.pipeline.history import import_files
+    folder = tmp_path_factory.mktemp("history")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"), str(folder),
+                    "--scale", "0.002"], check=True, capture_output=True)
+    store_dir = folder / "store"
+    import_files([folder / name for name in ("ga_voting.csv", "sc_voting.csv")], store_dir)
+    return folder, ox.Store.read_only(str(store_dir))
 
 
 def copy_project(target: Path) -> Path:

@@ -6,17 +6,12 @@ exports do; every ballot is checked against the generated voting files themselve
 
 import csv
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from kg.pipeline.history import import_files
 from tests.test_standards_only import PREFIXES
-
-ROOT = Path(__file__).resolve().parent.parent
 
 BALLOTS = PREFIXES + """
 SELECT ?symbol ?code ?notation ?organizer WHERE {
@@ -33,14 +28,9 @@ ORGANS = {"ga_voting.csv": "United Nations General Assembly",
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ox.Store]:
+def history(generated_history: tuple[Path, ox.Store]) -> tuple[Path, ox.Store]:
     """A generated history (benchmarks/make_history.py), imported as `kg import-undl` does."""
-    folder = tmp_path_factory.mktemp("history")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"), str(folder),
-                    "--scale", "0.002"], check=True, capture_output=True)
-    store_dir = folder / "store"
-    import_files([folder / name for name in ORGANS], store_dir)
-    return folder, ox.Store.read_only(str(store_dir))
+    return generated_history
 
 
 def symbol(resolution: str) -> str:

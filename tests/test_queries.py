@@ -242,6 +242,22 @@ def test_balanced_position_variants_in_different_words(backend):
     assert any("really helping" in t for t in texts) and any("really aimed" in t for t in texts)
 
 
+def test_statement_variants_answers_as_with_optional_evidence(backend):
+    """The wordings' evidence is a join (fast on the whole history); with OPTIONAL, as the
+    question reads, every statement of the shipped graph has the same rows."""
+    saved = saved_query("statement-variants").text
+    evidence = "  {\n    ?wording unkg:evidence"
+    optional = saved.replace(evidence, "  OPTIONAL" + evidence.removeprefix("  "))
+    assert optional != saved
+    statements = sorted(str(row["s"]) for row in backend.select(
+        "SELECT ?s WHERE { ?s a <https://w3id.org/unkg/ontology#Statement> }", {}))
+    assert len(statements) > 20
+    for statement in statements:
+        given = {"statement": ox.NamedNode(statement[1:-1])}
+        assert [str(list(row)) for row in backend.select(saved, given)] == [
+            str(list(row)) for row in backend.select(optional, given)]
+
+
 def test_day_of_the_vote_disagreement(backend):
     # Article 001 says "on Tuesday" (2025-02-25); 000 and 001 itself also say Monday.
     rows = answer(backend, "claim-disagreements", subject="vote-event/A-RES-ES-11-7")
@@ -358,12 +374,21 @@ def test_single_source_facts(backend):
         assert statement["statement"] not in facts
 
 
+def test_single_source_facts_of_one_source(backend):
+    """The example of its header: one source's rows are exactly its rows among every source's
+    (?source is a parameter; the sub-select does not assign it)."""
+    every = answer(backend, "single-source-facts")
+    source = "article-2025-02-24-us-votes-against"
+    mine = answer(backend, "single-source-facts", source=source)
+    assert mine and mine == [r for r in every if local(r["source"]) == source]
+
+
 def test_single_source_facts_is_the_warnings_definition(built, backend):
     """One definition: the query runs the SHACL warning's whole-store select word for word, so
     the build's warnings are exactly the query's claims, statements and events."""
     shapes = Graph().parse(ROOT / "shapes" / "rules.ttl", format="turtle")
     select = shapes.value(UNKGSH.CarriedBySingleSource, WHOLE_GRAPH_SELECT)
-    renamed = str(select).replace("$this", "?fact").replace("?value", "?source")
+    renamed = str(select).replace("$this", "?fact")
     assert " ".join(renamed.split()) in " ".join(saved_query("single-source-facts").text.split())
     result, _ = built
     warned = {w.focus for w in result.warnings if w.shape == "unkgsh:CarriedBySingleSource"}

@@ -1,6 +1,6 @@
 """Votes and statements read out of the store with SPARQL, as arrays and graphs for analysis."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +30,7 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 _VOTE_EVENTS = _PROLOGUE + """
 SELECT ?event ?body ?date ?label WHERE {
+  ONE
   ?event a unkg:VoteEvent ; dcterms:date ?date .
   OPTIONAL { ?event unkg:body ?body }
   OPTIONAL { ?event opengov:motion/unkg:symbol ?symbol }
@@ -48,6 +49,18 @@ _EVENTS_BY_STATE = _PROLOGUE + """
 SELECT ?state (GROUP_CONCAT(STR(?event); separator=" ") AS ?events) WHERE {{
   ?state <{shortcut}> ?event .
 }} GROUP BY ?state
+"""
+
+# A few vote events' ballots (a roll call), through the shortcuts pointing at each event: one
+# index look-up per event, where reading all ballots of the store took seconds on the whole
+# history.
+FEW_EVENTS = 20
+_BALLOTS_ON = _PROLOGUE + """
+SELECT ?state ?shortcut ?event WHERE {{
+  VALUES ?event {{ {events} }}
+  ?state ?shortcut ?event .
+  FILTER (?shortcut IN ({shortcuts}))
+}}
 """
 
 _STATES = _PROLOGUE + """
@@ -142,10 +155,13 @@ def _value(term: ox.NamedNode | ox.Literal | None) -> str:
     return "" if term is None else term.value
 
 
-def vote_events(store: ox.Store) -> list[VoteEvent]:
-    """Every vote event with at least one recorded ballot, in date then label order."""
+def vote_events(store: ox.Store, iri: str | None = None) -> list[VoteEvent]:
+    """Every vote event with at least one recorded ballot, in date then label order; with
+    `iri`, only that one (looked up directly, not found among them all)."""
+    one = f"VALUES ?event {{ {ox.NamedNode(iri)} }}" if iri else ""
     events = [VoteEvent(_value(row["event"]), _value(row["label"]), _value(row["body"]),
-                        _value(row["date"])) for row in store.query(_VOTE_EVENTS)]
+                        _value(row["date"]))
+              for row in store.query(_VOTE_EVENTS.replace("ONE", one, 1))]
     return sorted(events, key=lambda e: (e.date, e.label, e.iri))
 
 
@@ -206,21 +222,13 @@ def vote_matrix(store: ox.Store, events: Sequence[VoteEvent]) -> VoteMatrix:
     codes_of = {_value(row["state"]): (_value(row["iso3"]), _value(row["name"]))
                 for row in store.query(_STATES)}
     ballots: dict[str, dict[int, int]] = {}  # state IRI -> column -> code
-    # The four options' queries run side by side: Oxigraph releases the GIL while it evaluates
-    # (on the whole history 1.5 s instead of 2.7 s on two cores).
-    with ThreadPoolExecutor(READ_THREADS) as pool:
-        read = list(pool.map(lambda shortcut: _events_by_state(store, shortcut),
-                             SHORTCUTS.values()))
-    for option, rows in zip(SHORTCUTS, read, strict=True):
-        code = OPTION_CODES[option.rsplit("#", 1)[-1]]
-        for state, event_iris in rows:
-            if state not in codes_of:  # a voter without a state code is not a Member State
-                continue
-            cast = ballots.setdefault(state, {})
-            for event in event_iris.split(" "):
-                index = column.get(event)
-                if index is not None:
-                    cast[index] = code
+    for state, code, event in _ballots(store, events):
+        if state not in codes_of:  # a voter without a state code is not a Member State
+            continue
+        cast = ballots.setdefault(state, {})
+        index = column.get(event)
+        if index is not None:
+            cast[index] = code
     voters = sorted(((codes_of[state], cast) for state, cast in ballots.items() if cast),
                     key=lambda voter: voter[0])  # by ISO3, then name
     codes = np.full((len(voters), len(events)), NOT_A_MEMBER, dtype=np.int8)
@@ -229,6 +237,26 @@ def vote_matrix(store: ox.Store, events: Sequence[VoteEvent]) -> VoteMatrix:
             codes[i, j] = code
     return VoteMatrix(tuple(iso3 for (iso3, _), _ in voters),
                       tuple(name or iso3 for (iso3, name), _ in voters), tuple(events), codes)
+
+
+def _ballots(store: ox.Store, events: Sequence[VoteEvent]) -> Iterator[tuple[str, int, str]]:
+    """(state IRI, option code, vote event IRI) of the ballots, on the chosen events at least."""
+    codes = {str(shortcut): OPTION_CODES[option.rsplit("#", 1)[-1]]
+             for option, shortcut in SHORTCUTS.items()}
+    if len(events) <= FEW_EVENTS:
+        query = _BALLOTS_ON.format(events=" ".join(str(ox.NamedNode(e.iri)) for e in events),
+                                   shortcuts=", ".join(f"<{s}>" for s in codes))
+        for row in store.query(query):
+            yield row["state"].value, codes[row["shortcut"].value], row["event"].value
+        return
+    # Many events: all ballots, the four options' queries side by side (Oxigraph releases the
+    # GIL while it evaluates: on the whole history 1.5 s instead of 2.7 s on two cores).
+    with ThreadPoolExecutor(READ_THREADS) as pool:
+        read = list(pool.map(lambda shortcut: _events_by_state(store, shortcut), codes))
+    for code, rows in zip(codes.values(), read, strict=True):
+        for state, event_iris in rows:
+            for event in event_iris.split(" "):
+                yield state, code, event
 
 
 def _events_by_state(store: ox.Store, shortcut: str) -> list[tuple[str, str]]:

@@ -28,7 +28,6 @@ from typing import Protocol
 
 import click
 import pyoxigraph as ox
-import requests
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -175,6 +174,8 @@ class RemoteBackend:
         self.graph = graph
 
     def select(self, query: str, bindings: dict[str, Term]) -> ox.QuerySolutions | bool:
+        import requests  # here, not at the top: 0.1 to 0.3 s of every `kg query`'s start-up
+
         form = {"query": inline_terms(query, bindings)}
         if self.graph:
             form["default-graph-uri"] = self.graph

@@ -185,7 +185,7 @@ def _chart(store: ox.Store, job: Job) -> Reply:
     from kg.analysis.figures import VoteRecord, draw_roll_call, vote_records  # slow to import
     from kg.analysis.votes import vote_events, vote_matrix
 
-    events = [e for e in vote_events(store) if e.iri == ox.NamedNode(job.text).value]
+    events = vote_events(store, ox.NamedNode(job.text).value)
     if not events:
         raise ProtocolError(HTTPStatus.NOT_FOUND, f"no ballots are recorded for {job.text}")
     record = vote_records(store, events).get(events[0].iri, VoteRecord("", ""))
