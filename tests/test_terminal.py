@@ -15,9 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.pipeline.build import BuildResult
-from kg.query.catalogue import heading
+from kg.query.catalogue import drawn_by_rich, heading, plain_grid
 from tests.servers import kg_executable
 
 
@@ -179,3 +181,31 @@ def test_an_unwritable_output_is_one_message(store_path: Path, tmp_path: Path):
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
     assert str(blocked) in done.stderr
+
+
+# Values as answers hold them: words, codes, dates, numbers, accented and wide letters, blanks.
+WORDS = st.text(alphabet=st.sampled_from("abcXYZ019 -/()é\u00f4\u4e2d"), max_size=18)
+
+
+@settings(max_examples=300, deadline=None)
+@given(columns=st.integers(1, 5), data=st.data(), width=st.integers(20, 140))
+def test_a_table_that_fits_is_drawn_as_rich_draws_it(columns: int, data: st.DataObject,
+                                                    width: int) -> None:
+    # Large answers (a state's 9,000 votes) are drawn directly where every value fits its
+    # column (kg.query.catalogue.plain_grid); the text must be rich's, character for character.
+    headings = data.draw(st.lists(WORDS.filter(str.strip), min_size=columns, max_size=columns))
+    cells = data.draw(st.lists(st.lists(WORDS, min_size=columns, max_size=columns),
+                               max_size=6))
+    cells = [[" ".join(cell.split()) for cell in row] for row in cells]  # as table() has them
+    headings = [" ".join(h.split()) for h in headings]
+    numeric = data.draw(st.lists(st.booleans(), min_size=columns, max_size=columns))
+    drawn = plain_grid(headings, cells, numeric, width)
+    if drawn is None:  # too wide for one line a value: rich draws it
+        return
+    narrowest = [len(h) for h in headings]  # at most the natural widths: no effect when it fits
+    assert drawn == drawn_by_rich(headings, cells, numeric, narrowest, width, "grid", False)
+
+
+def test_a_table_too_wide_to_draw_directly_is_left_to_rich() -> None:
+    assert plain_grid(["Quote"], [["word " * 30]], [False], 80) is None
+    assert plain_grid(["A", "B"], [["x" * 40, "y" * 40]], [False, False], 80) is None
