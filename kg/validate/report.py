@@ -153,6 +153,12 @@ def shapes_graph(project: Path | None = None) -> Graph:
     return graph
 
 
+@cache
+def _core_shapes(project: Path | None) -> Graph:
+    # what pyshacl runs, split off once per process and project like shapes_graph itself
+    return without_sparql(shapes_graph(project))
+
+
 def validate(data: Graph, ontology: Graph | None = None, *,
              project: Path | None = None) -> ValidationReport:
     """Validate `data` against every shape (packaged, and the project's own); `ontology`
@@ -167,7 +173,7 @@ def validate(data: Graph, ontology: Graph | None = None, *,
     # Core constraints run in pyshacl; the SPARQL ones, one query each, in Oxigraph.
     _, report_graph, _ = pyshacl.validate(
         graph,
-        shacl_graph=without_sparql(shapes_graph(project)),
+        shacl_graph=_core_shapes(project),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
