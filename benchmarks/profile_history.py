@@ -75,8 +75,8 @@ def print_checks(times: list[tuple[float, str]], top: int) -> None:
 def main(data: Path, work: Path, top: int) -> None:
     from kg.pipeline import build as building
     from kg.pipeline.declared import CHECKPOINTS, checkpoint_key, new_declaration, write_declared
-    from kg.store.export import HISTORY_NTRIPLES
     from kg.pipeline.history import import_files
+    from kg.store.export import HISTORY_NTRIPLES
 
     shutil.rmtree(work, ignore_errors=True)
     project, out = work / "project", work / "project" / "build"

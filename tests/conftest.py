@@ -1,8 +1,8 @@
 """Shared fixtures: the project folder and one build of the shipped data per test session.
 
 Markers (pyproject.toml): `servers` and `browser` are set here from what a test uses, so that
-no test can forget them; `slow` is set by the modules themselves. The fast loop is
-`pytest -m "not servers and not browser and not slow"`; `bash scripts/test` runs everything.
+no test can forget them; `slow` is set by the modules themselves. The fast loop is `pytest -n 2
+-m "not servers and not browser and not slow"` (pytest-xdist); `bash scripts/test` runs everything.
 """
 
 import hashlib

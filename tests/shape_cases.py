@@ -8,11 +8,13 @@ short forms kg.validate.report prints. Shared by tests/test_shapes.py (pyshacl) 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph
 
 from kg.model.kinds import FACT_KINDS
+from kg.validate.report import ValidationReport, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 GOOD = FIXTURES / "good.ttl"
@@ -66,9 +68,38 @@ class Case:
     severity: str = "Violation"
 
     def graph(self) -> Graph:
-        graph = Graph().parse(GOOD, format="turtle")
-        graph.update(PREFIXES + self.update)
-        return graph
+        """good.ttl changed by the case's update: a fresh copy each time (a test may change it)."""
+        return _copy(_updated(self.update))
+
+
+@cache
+def _good() -> Graph:
+    return Graph().parse(GOOD, format="turtle")
+
+
+@cache
+def _updated(update: str) -> Graph:
+    """good.ttl parsed once per session, and each case's update run once on a copy of it: the
+    cases are validated by several engines, each with and without the ontology."""
+    graph = _copy(_good())
+    graph.update(PREFIXES + update)
+    return graph
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True, replace=True)
+    copy += graph
+    return copy
+
+
+@cache
+def reference(case: Case) -> ValidationReport:
+    """pyshacl's report on the case's graph, without the ontology: run once per session, read by
+    tests/test_shapes.py (the shape's own verdict) and tests/test_shacl_compiled.py (the
+    compiled engine's must be the same)."""
+    return validate(case.graph())
 
 
 def case(name: str, update: str, *pairs: tuple[str, str], severity: str = "Violation") -> Case:
@@ -431,7 +462,7 @@ MISTAKES: dict[str, tuple[frozenset[tuple[str, str]], str]] = {
 
 
 def mistake_graph(name: str) -> Graph:
-    graph = Graph().parse(GOOD, format="turtle")
+    graph = _copy(_good())
     return graph.parse(FIXTURES / name, format="turtle")
 
 

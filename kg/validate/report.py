@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pyshacl
 import rdflib
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.compare import to_canonical_graph
@@ -153,6 +152,12 @@ def shapes_graph(project: Path | None = None) -> Graph:
     return graph
 
 
+@cache
+def _core_shapes(project: Path | None) -> Graph:
+    # what pyshacl runs, split off once per process and project like shapes_graph itself
+    return without_sparql(shapes_graph(project))
+
+
 def validate(data: Graph, ontology: Graph | None = None, *,
              project: Path | None = None) -> ValidationReport:
     """Validate `data` against every shape (packaged, and the project's own); `ontology`
@@ -164,10 +169,12 @@ def validate(data: Graph, ontology: Graph | None = None, *,
         data_and_classes += data
         data_and_classes += ontology.triples((None, RDFS.subClassOf, None))
     graph = data if ontology is None else data_and_classes
+    import pyshacl  # only the reference engine needs it: `kg build` starts without it
+
     # Core constraints run in pyshacl; the SPARQL ones, one query each, in Oxigraph.
     _, report_graph, _ = pyshacl.validate(
         graph,
-        shacl_graph=without_sparql(shapes_graph(project)),
+        shacl_graph=_core_shapes(project),
         inference="none",
         abort_on_first=False,
         allow_warnings=True,

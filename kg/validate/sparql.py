@@ -175,6 +175,14 @@ class Hierarchy:
         self._subs: dict[str, set[str]] = defaultdict(set)
         for sub, sup in pairs:
             self._subs[sup].add(sub)
+        # equal hierarchies compile the same shapes to the same checks (a cache key)
+        self._key = frozenset((sup, frozenset(subs)) for sup, subs in self._subs.items())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hierarchy) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
 
     @classmethod
     def of(cls, store: ox.Store, extra: Graph | None = None) -> Hierarchy:
