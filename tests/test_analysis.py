@@ -154,6 +154,7 @@ def test_body_selection(store_path: Path):
     assert len(matrix.states) == 15  # SC CSV: 15 rows
 
 
+@pytest.mark.slow  # `kg analyze` run twice in processes of their own: seconds
 def test_cli_writes_identical_files_twice(store_path: Path, tmp_path: Path):
     # Two separate processes: matplotlib salts the SVG's ids per process unless told not to.
     outputs = []

@@ -235,6 +235,7 @@ def test_failed_validation_ends_with_its_violations(previous_output: Path,
     assert published(previous_output) == before
 
 
+@pytest.mark.slow  # two `kg build` runs in processes of their own: seconds
 def test_lost_records_warn_loudly(previous_output: Path, tmp_path: Path) -> None:
     """Most of a facts file gone (but not all: that is refused) builds, with a warning."""
     project = copy_project(tmp_path)
@@ -251,6 +252,7 @@ def test_lost_records_warn_loudly(previous_output: Path, tmp_path: Path) -> None
                      r"build has \d+", result.stderr), result.stderr
 
 
+@pytest.mark.slow  # `kg build` and `kg import-undl` in processes of their own: seconds
 def test_a_name_not_of_its_code_is_warned(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     Edit(GA_CSV, "4076672,AGO,ANGOLA,", "4076672,AGO,FRANCE,", rehash=True)(project)

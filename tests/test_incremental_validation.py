@@ -29,6 +29,9 @@ from kg.validate.report import shapes_graph
 from tests.conftest import copy_project
 from tests.test_import import generate
 
+# A history generated and imported for the module, and a store per case: seconds each.
+pytestmark = pytest.mark.slow
+
 UNKG = "https://w3id.org/unkg/ontology#"
 SCHEMA = "http://schema.org/"
 OPENGOV = "http://www.w3.org/ns/opengov#"
@@ -168,7 +171,6 @@ def test_the_baseline_is_kept_and_read_back(baseline: Baseline, tmp_path: Path) 
     assert Baseline.load(path) is None  # made by other validation code: not reused
 
 
-@pytest.mark.slow
 def test_an_official_record_edit_that_crosses_into_the_history_is_caught_on_rebuild(
         tmp_path: Path) -> None:
     """`kg import-undl`, then an edit of the shipped official record: two states' ballots on

@@ -42,6 +42,7 @@ def store_path(built: tuple[BuildResult, Path]) -> Path:
     return built[1] / "store"
 
 
+@pytest.mark.slow  # `kg analyze` in a process of its own: seconds
 def test_every_step_of_analyze_is_shown_finished(store_path: Path, tmp_path: Path):
     done = kg("analyze", "--store", str(store_path), "--out", str(tmp_path), terminal=True)
     assert done.returncode == 0, done.stderr
@@ -53,6 +54,7 @@ def test_every_step_of_analyze_is_shown_finished(store_path: Path, tmp_path: Pat
     assert "states x" in done.stdout and "━" not in done.stdout  # results stay on stdout
 
 
+@pytest.mark.slow  # `kg analyze` in a process of its own: seconds
 def test_analyze_in_a_script_prints_no_progress(store_path: Path, tmp_path: Path):
     done = kg("analyze", "--store", str(store_path), "--out", str(tmp_path), terminal=False)
     assert done.returncode == 0, done.stderr

@@ -341,6 +341,7 @@ def test_marcxml_command(tmp_path: Path) -> None:
     assert len(list(store.quads_for_pattern(None, ox.NamedNode(str(SCHEMA.option)), None))) == 5
 
 
+@pytest.mark.slow  # `kg build` then `kg import-undl`, each in a process of its own: seconds
 def test_build_then_import_of_the_shipped_record_validates(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The same file built and imported: one description of its source (no second title or
