@@ -37,14 +37,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
     return build(ROOT, out), out
 
 
+def generate(folder: Path, *extra: str) -> Path:
+    """A small generated voting history in `folder` (benchmarks/make_history.py, scale 0.002:
+    about 15,000 rows; `extra`: its other options)."""
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"), str(folder),
+                    "--scale", "0.002", *extra], check=True, capture_output=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def generated_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ox.Store]:
-    """A small generated voting history (benchmarks/make_history.py, scale 0.002: about 15,000
-    rows), imported as `kg import-undl` does: its folder (the two CSV files) and its store."""
+    """A generated history (`generate`), imported as `kg import-undl` does: its folder (the two
+    CSV files) and its store."""
     from kg.pipeline.history import import_files
-    folder = tmp_path_factory.mktemp("history")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"), str(folder),
-                    "--scale", "0.002"], check=True, capture_output=True)
+    folder = generate(tmp_path_factory.mktemp("history"))
     store_dir = folder / "store"
     import_files([folder / name for name in ("ga_voting.csv", "sc_voting.csv")], store_dir)
     return folder, ox.Store.read_only(str(store_dir))

@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 from kg.store.release import current_release
-from tests.conftest import copy_project
-from tests.test_import import generate
+from tests.conftest import copy_project, generate
 
 pytestmark = pytest.mark.slow
 KG = [sys.executable, "-m", "kg"]

@@ -8,9 +8,8 @@ import pytest
 
 from kg.store.export import DATA_GRAPH, FULL_WRITERS, HISTORY_NTRIPLES
 from kg.store.release import current_release
-from tests.conftest import copy_project
+from tests.conftest import copy_project, generate
 from tests.test_declared import kg
-from tests.test_import import generate
 
 pytestmark = pytest.mark.slow
 FORMATS = {"unkg-full.ttl": ox.RdfFormat.TURTLE, "unkg-full.nt": ox.RdfFormat.N_TRIPLES,

@@ -23,6 +23,7 @@ from kg.model.ontology import load_ontology
 from kg.pipeline.history import import_files, store_tally_mismatches, write_ntriples
 from kg.query.catalogue import EmbeddedBackend, run, saved_query
 from kg.validate.compiled import validate_store
+from tests.conftest import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "sources" / "official-record"
@@ -33,12 +34,6 @@ def ntriples(path: Path, **options: object) -> tuple[str, object]:
     out = io.StringIO()
     report = write_ntriples(path, out, **options)  # type: ignore[arg-type]
     return out.getvalue(), report
-
-
-def generate(folder: Path, *extra: str) -> Path:
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_history.py"), str(folder),
-                    "--scale", "0.002", *extra], check=True, capture_output=True)
-    return folder
 
 
 @pytest.fixture(scope="module")

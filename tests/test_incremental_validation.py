@@ -26,8 +26,7 @@ from kg.store.release import current_release
 from kg.validate.compiled import LISTED, validate_store
 from kg.validate.incremental import Baseline, Incremental, validate_store_against
 from kg.validate.report import shapes_graph
-from tests.conftest import copy_project
-from tests.test_import import generate
+from tests.conftest import copy_project, generate
 
 # A history generated and imported for the module, and a store per case: seconds each.
 pytestmark = pytest.mark.slow

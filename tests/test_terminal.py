@@ -203,7 +203,7 @@ def test_a_table_that_fits_is_drawn_as_rich_draws_it(columns: int, data: st.Data
     if drawn is None:  # too wide for one line a value: rich draws it
         return
     narrowest = [len(h) for h in headings]  # at most the natural widths: no effect when it fits
-    assert drawn == drawn_by_rich(headings, cells, numeric, narrowest, width, "grid", False)
+    assert drawn == drawn_by_rich(headings, cells, numeric, narrowest, width, True, False)
 
 
 def test_a_table_too_wide_to_draw_directly_is_left_to_rich() -> None:

@@ -421,18 +421,21 @@ def table(answer: Answer, labels: dict[str, str] | None = None, width: int | Non
     side_by_side = sum(narrowest) + COLUMN_GAP * (len(shown) - 1) <= width
     # Rows that wrap are ruled apart, so a reader sees where one ends.
     wraps = any(len(cell) > WRAPS_AT for row in cells for cell in row)
-    text = ((not wraps and plain_grid(headings, cells, numeric, width))
-            or drawn_by_rich(headings, cells, numeric, narrowest, width,
-                             "grid" if side_by_side else "records", wraps)) if shown else ""
+    text = ""
+    if shown and not wraps:
+        text = plain_grid(headings, cells, numeric, width) or ""
+    if shown and not text:
+        text = drawn_by_rich(headings, cells, numeric, narrowest, width, side_by_side, wraps)
     count = len(answer.rows)
     return (text + "\n" if text else "") + f"({count} row{'s' if count != 1 else ''})"
 
 
 def drawn_by_rich(headings: list[str], cells: list[list[str]], numeric: list[bool],
-                  narrowest: list[int], width: int, layout: str, wraps: bool) -> str:
-    """The table as rich lays it out: a grid whose values wrap in their columns (ruled apart
-    when `wraps`), or, as `records`, one "Heading  value" line per column of each row."""
-    if layout == "grid":
+                  narrowest: list[int], width: int, side_by_side: bool, wraps: bool) -> str:
+    """The table as rich lays it out: `side_by_side`, a grid whose values wrap in their
+    columns (ruled apart when `wraps`); otherwise one "Heading  value" line per column of each
+    row, a record per row."""
+    if side_by_side:
         grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, show_lines=wraps)
         for h, least, right in zip(headings, narrowest, numeric, strict=True):
             grid.add_column(h, overflow="fold", min_width=least,
@@ -470,8 +473,9 @@ def plain_grid(headings: list[str], cells: list[list[str]], numeric: list[bool],
     gap = " " * COLUMN_GAP
 
     def line(values: list[str]) -> str:
-        return gap.join(" " * (w - cell_len(v)) + v if right else v + " " * (w - cell_len(v))
-                        for v, w, right in zip(values, widths, numeric, strict=True)).rstrip()
+        padded = (" " * (w - cell_len(v)) + v if right else v + " " * (w - cell_len(v))
+                  for v, w, right in zip(values, widths, numeric, strict=True))
+        return gap.join(padded).rstrip()
     rule = "\u2500" * (sum(widths) + COLUMN_GAP * (len(widths) - 1))
     return "\n".join([line(headings), rule, *(line(row) for row in cells)])
 

@@ -32,11 +32,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache, partial
-from typing import TypeVar
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Node, URIRef
@@ -72,8 +71,6 @@ __all__ = ["FOCUS_ONLY", "Check", "Cleared", "Found", "ShapeError", "Unsupported
            "compile_shapes", "counts_of", "report_of", "run_checks", "validate_graph",
            "validate_store"]
 
-J = TypeVar("J")  # a job of _run_all: a check, or a count that clears checks
-R = TypeVar("R")
 LISTED = 100  # results listed per constraint; the rest are counted (a history can fail 800k times)
 WORKERS = 2  # Oxigraph releases the GIL while a query runs
 # A comment where each core check binds its focus nodes first: kg.validate.incremental puts a
@@ -623,7 +620,7 @@ def run_checks(store: ox.Store, checks: list[Check], listed: int | None,
              if source is not None and c.datatype in LOST_AT_LOAD}
     queries = sorted({q for c in checks if c.cleared_by is not None
                       for q in c.cleared_by.queries()})
-    counts = dict(zip(queries, _run_all(store, queries, counts_of, workers), strict=True))
+    counts = dict(zip(queries, _counted(store, queries, workers), strict=True))
     exact |= {c: Found(c, [], 0) for c in checks
               if c.cleared_by is not None and c.cleared_by.proves(counts)}
     # The SPARQL constraints (joins over the whole store, seconds each) on a lane of their own,
@@ -632,8 +629,7 @@ def run_checks(store: ox.Store, checks: list[Check], listed: int | None,
     found = exact | dict(zip(first, _run_lanes(store, first, listed, workers), strict=True))
     later = [c for c in checks if c.implied_by is not None and found[c.implied_by].total
              and c not in exact]
-    found |= dict(zip(later, _run_all(store, later, partial(run_check, listed=listed), workers),
-                      strict=True))
+    found |= dict(zip(later, _run_lanes(store, later, listed, workers), strict=True))
     return [found.get(c) or Found(c, [], 0) for c in checks]
 
 
@@ -667,12 +663,11 @@ def _run_lanes(store: ox.Store, checks: list[Check], listed: int | None,
     return [by_check[c] for c in checks]
 
 
-def _run_all(store: ox.Store, jobs: Sequence[J], run: Callable[[ox.Store, J], R],
-             workers: int) -> list[R]:
+def _counted(store: ox.Store, queries: Sequence[str], workers: int) -> list[dict[str, int]]:
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
-            return list(pool.map(lambda job: run(store, job), jobs))
-    return [run(store, job) for job in jobs]
+            return list(pool.map(lambda query: counts_of(store, query), queries))
+    return [counts_of(store, query) for query in queries]
 
 
 def validate_store(
