@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Edit, assert_break_refused, rehash
+from tests.conftest import (
+    Edit,
+    assert_break_refused,
+    build_in_process,
+    copy_project,
+    rehash,
+    run_build,
+)
 
 GA_CSV = "sources/official-record/ga_voting_2025-02-24.csv"
 
@@ -79,3 +86,17 @@ def test_mistake_gives_one_clear_message_and_leaves_output_untouched(
         case: str, previous_output: Path, tmp_path: Path) -> None:
     mutate, words = CASES[case]
     assert_break_refused(mutate, words, previous_output, tmp_path)
+
+
+@pytest.mark.parametrize("case", ["missing field", "malformed CSV row"])
+def test_a_real_process_refuses_as_the_entry_point_does(case: str, previous_output: Path,
+                                                        tmp_path: Path) -> None:
+    """The cases above run kg.cli.main in the test's process (tests/conftest.py kg_in_process);
+    `python -m kg build`, as a curator runs it, ends with the same exit code and message."""
+    mutate, _ = CASES[case]
+    project = copy_project(tmp_path / "project")
+    mutate(project)
+    real = run_build(project, previous_output)
+    here = build_in_process(project, previous_output)
+    assert (real.returncode, real.stderr) == (here.returncode, here.stderr) == (2, here.stderr)
+    assert here.stderr.startswith("error: ") and "Traceback" not in real.stderr

@@ -31,6 +31,7 @@ from tests.conftest import (
     ROOT,
     Edit,
     assert_break_refused,
+    build_in_process,
     copy_project,
     published,
     rehash,
@@ -221,7 +222,7 @@ def test_failed_validation_ends_with_its_violations(previous_output: Path,
          "  members: [post:kremlin-spokesperson, state:DNK, ")(project)
     before = published(previous_output)
 
-    result = run_build(project, previous_output)
+    result = build_in_process(project, previous_output)
 
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
