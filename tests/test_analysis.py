@@ -32,7 +32,7 @@ from kg.analysis.alignment import (
     voting_blocs,
 )
 from kg.analysis.cli import analyze_command, write_analysis
-from kg.analysis.figures import few_shared_warning, roll_call_counts, vote_records
+from kg.analysis.figures import few_shared_warning, roll_call_counts
 from kg.analysis.regions import REGION_OF, REGIONS
 from kg.analysis.votes import (
     ABSTAIN,
@@ -216,12 +216,20 @@ def svg_title(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def three_vote_pictures(three_votes: VoteMatrix, store_path: Path,
-                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+def three_vote_run(store_path: Path, tmp_path_factory: pytest.TempPathFactory
+                   ) -> tuple[Path, str]:
+    """`kg analyze --votes THREE_VOTES` on the shipped store, once for the module: the folder
+    it wrote and what it printed."""
     out = tmp_path_factory.mktemp("pictures-3")
-    write_analysis(three_votes, out,
-                   records=vote_records(open_store(store_path), three_votes.events))
-    return out
+    result = CliRunner().invoke(analyze_command, [
+        "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def three_vote_pictures(three_vote_run: tuple[Path, str]) -> Path:
+    return three_vote_run[0]
 
 
 @pytest.fixture(scope="module")
@@ -370,12 +378,9 @@ def test_pairs_sharing_fewer_than_five_votes_are_flagged(tmp_path: Path):
     assert any("share fewer than 5" in t for t in svg_texts(tmp_path / "alignment-network.svg"))
 
 
-def test_cli_warns_when_pairs_share_fewer_than_five_votes(store_path: Path, tmp_path: Path):
-    result = CliRunner().invoke(analyze_command, [
-        "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
+def test_cli_warns_when_pairs_share_fewer_than_five_votes(three_vote_run: tuple[Path, str]):
     assert ("warning: Caution: every pair of states shares fewer than 5 votes (at most 3)"
-            in result.output)
+            in three_vote_run[1])
 
 
 # ---------------------------------------------------------------- hand-computed inputs
