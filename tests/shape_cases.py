@@ -71,6 +71,11 @@ class Case:
         """good.ttl changed by the case's update: a fresh copy each time (a test may change it)."""
         return _copy(_updated(self.update))
 
+    def shared(self) -> Graph:
+        """The same graph, one for the whole session, for the engines that only read it (a copy
+        costs more than pyshacl's run): never change it."""
+        return _updated(self.update)
+
 
 @cache
 def _good() -> Graph:
@@ -99,7 +104,7 @@ def reference(case: Case) -> ValidationReport:
     """pyshacl's report on the case's graph, without the ontology: run once per session, read by
     tests/test_shapes.py (the shape's own verdict) and tests/test_shacl_compiled.py (the
     compiled engine's must be the same)."""
-    return validate(case.graph())
+    return validate(case.shared())
 
 
 def case(name: str, update: str, *pairs: tuple[str, str], severity: str = "Violation") -> Case:

@@ -248,6 +248,7 @@ def history_pictures(three_votes: VoteMatrix, tmp_path_factory: pytest.TempPathF
     return out, matrix
 
 
+@pytest.mark.slow  # `kg analyze` draws its pictures (matplotlib): seconds
 def test_titles_and_legends_say_what_the_picture_shows(three_vote_pictures: Path):
     network = svg_texts(three_vote_pictures / "alignment-network.svg")
     assert svg_title(three_vote_pictures / "alignment-network.svg") == (
@@ -268,6 +269,7 @@ def test_titles_and_legends_say_what_the_picture_shows(three_vote_pictures: Path
     assert any("no vote in common" in t for t in heatmap)
 
 
+@pytest.mark.slow  # `kg analyze` draws its pictures (matplotlib): seconds
 def test_pictures_keep_their_size_at_3_and_at_30_votes(
         three_vote_pictures: Path, history_pictures: tuple[Path, VoteMatrix]):
     history, matrix = history_pictures
@@ -282,8 +284,7 @@ def test_pictures_keep_their_size_at_3_and_at_30_votes(
         history / "agreement-heatmap.svg"))  # no list of symbols anywhere
 
 
-def test_roll_call_by_region_adds_up_to_the_official_tally(three_votes: VoteMatrix,
-                                                           three_vote_pictures: Path):
+def test_roll_call_by_region_adds_up_to_the_official_tally(three_votes: VoteMatrix):
     # GA CSV, A/RES/ES-11/7: total_yes 93, total_no 18, total_abstentions 65,
     # total_non_voting 17, total_ms 193 (every row). SC CSV: 10 yes, 0 no, 5 abstentions.
     regions, counts = roll_call_counts(three_votes, three_votes.events[0])
@@ -296,6 +297,10 @@ def test_roll_call_by_region_adds_up_to_the_official_tally(three_votes: VoteMatr
     regions, counts = roll_call_counts(three_votes, three_votes.events[2])
     assert [sum(counts[o]) for o in ("Yes", "No", "Abstain")] == [10, 0, 5]
     assert "Oceania" not in regions  # no Council member from Oceania in 2025
+
+
+@pytest.mark.slow  # `kg analyze` draws its pictures (matplotlib): seconds
+def test_roll_call_chart_names_the_record_and_the_outcome(three_vote_pictures: Path):
     texts = svg_texts(three_vote_pictures / "roll-call-S-RES-2774-2025.svg")
     assert svg_title(three_vote_pictures / "roll-call-S-RES-2774-2025.svg") == (
         "How the Security Council voted on S/RES/2774 (2025)")
@@ -378,6 +383,7 @@ def test_pairs_sharing_fewer_than_five_votes_are_flagged(tmp_path: Path):
     assert any("share fewer than 5" in t for t in svg_texts(tmp_path / "alignment-network.svg"))
 
 
+@pytest.mark.slow  # `kg analyze` draws its pictures (matplotlib): seconds
 def test_cli_warns_when_pairs_share_fewer_than_five_votes(three_vote_run: tuple[Path, str]):
     assert ("warning: Caution: every pair of states shares fewer than 5 votes (at most 3)"
             in three_vote_run[1])
@@ -462,6 +468,7 @@ def test_statement_graph_from_a_store():
     assert graph.nodes[f"{ns}id/state/USA"]["label"] == "United States"
 
 
+@pytest.mark.slow  # `kg analyze` draws its pictures (matplotlib): seconds
 def test_roll_call_option_chooses_the_chart(store_path: Path, tmp_path: Path):
     result = CliRunner().invoke(analyze_command, [
         "--store", str(store_path), "--votes", THREE_VOTES, "--out", str(tmp_path),

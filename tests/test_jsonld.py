@@ -34,6 +34,7 @@ def keys(value: object) -> Iterator[str]:
             yield from keys(item)
 
 
+@pytest.mark.slow  # pyld's expansion of the whole export: seconds
 @pytest.mark.parametrize("mode", ["json-ld-1.0", "json-ld-1.1"])
 def test_pyld_reads_the_ntriples_export(exports: tuple[dict, Graph], mode: str) -> None:
     document, ntriples = exports

@@ -20,7 +20,8 @@ from kg.pipeline.build import BuildResult, build_graph
 from kg.review.cli import coverage_command
 from kg.review.coverage import coverage, read_left_out, stale_left_out
 from kg.review.rules import Finding, review_findings
-from kg.validate.report import validate
+from kg.validate.compiled import validate_graph
+from kg.validate.report import shapes_graph
 from tests.conftest import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,7 +257,7 @@ def test_item_4_fixed_group_cited_by_description(old_record) -> None:
 
 def test_item_7_stance_without_reason_is_a_validation_warning(old_record) -> None:
     graph, _, project = old_record
-    report = validate(graph, project=project)
+    report = validate_graph(graph, shapes=shapes_graph(project))  # what `kg build` runs
     betsa = ID["statement/old-betsa-good-working-relationship"]
     assert {r.shape for r in report.warnings if r.focus == "id:" + betsa.removeprefix(str(ID))} \
         >= {"unkgsh:StanceNeedsReason", "unkgsh:Review-reviewedBy"}

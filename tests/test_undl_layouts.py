@@ -382,6 +382,7 @@ def test_saved_query_takes_an_optional_subject(topics_store: Path) -> None:
     assert symbols(subject="Territorial integrity") == ["A/RES/ES-11/4"]  # MARC 650 $a
 
 
+@pytest.mark.slow  # `kg analyze` draws its pictures: seconds
 def test_analyze_filters_by_subject(topics_store: Path, tmp_path: Path) -> None:
     from kg.analysis.votes import select_vote_events
     store = ox.Store.read_only(str(topics_store))
