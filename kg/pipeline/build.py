@@ -71,7 +71,7 @@ def build_graph(root: Path) -> BuildResult:
     """Everything the project's data says, as one RDF graph (not yet validated)."""
     ontology = load_ontology()
     sources = load_sources(root)
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")  # no named graphs here: rdflib's plain store adds 2x faster
     bind_prefixes(graph)
     emit_bodies(graph)
     for source in sources.values():
