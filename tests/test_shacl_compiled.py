@@ -227,6 +227,18 @@ def test_a_projects_shape_the_engine_cannot_compile_is_refused_not_skipped(tmp_p
     assert validate(graph, ONTOLOGY, project=tmp_path).passes
 
 
+def two_options(store: Path, copy_at: Path) -> None:
+    """A copy of the store at `copy_at`, with a ballot given two options."""
+    copy = ox.Store(str(copy_at))
+    source = ox.Store.read_only(str(store))
+    copy.extend(source.quads_for_pattern(None, None, None))
+    del source
+    copy.update("""INSERT DATA { <https://w3id.org/unkg/id/vote/A-RES-ES-11-7/USA>
+                   <http://schema.org/option> <https://w3id.org/unkg/ontology#Yes> }""")
+    copy.flush()
+    del copy
+
+
 def test_command_validates_a_store_in_place(built, tmp_path: Path) -> None:
     _, out = built
     runner = CliRunner()
@@ -234,15 +246,7 @@ def test_command_validates_a_store_in_place(built, tmp_path: Path) -> None:
     assert good.exit_code == 0, good.output
     assert good.output.startswith("Passes (no violation), but does not conform: "
                                   "0 violation(s)"), good.output
-    # a copy of the store with a ballot given two options
-    copy = ox.Store(str(tmp_path / "store"))
-    source = ox.Store.read_only(str(out / "store"))
-    copy.extend(source.quads_for_pattern(None, None, None))
-    del source
-    copy.update("""INSERT DATA { <https://w3id.org/unkg/id/vote/A-RES-ES-11-7/USA>
-                   <http://schema.org/option> <https://w3id.org/unkg/ontology#Yes> }""")
-    copy.flush()
-    del copy
+    two_options(out / "store", tmp_path / "store")
     bad = runner.invoke(validate_command, ["--store", str(tmp_path / "store")])
     assert bad.exit_code == 1, bad.output
     assert "A vote needs exactly one option" in bad.output
@@ -259,15 +263,7 @@ def test_command_validates_a_store_in_place(built, tmp_path: Path) -> None:
 
 @pytest.mark.slow  # pyshacl over the shipped store: seconds
 def test_reference_engine_validates_a_store_in_place(built, tmp_path: Path) -> None:
-    _, out = built
-    copy = ox.Store(str(tmp_path / "store"))
-    source = ox.Store.read_only(str(out / "store"))
-    copy.extend(source.quads_for_pattern(None, None, None))
-    del source
-    copy.update("""INSERT DATA { <https://w3id.org/unkg/id/vote/A-RES-ES-11-7/USA>
-                   <http://schema.org/option> <https://w3id.org/unkg/ontology#Yes> }""")
-    copy.flush()
-    del copy
+    two_options(built[1] / "store", tmp_path / "store")
     reference = CliRunner().invoke(validate_command, ["--store", str(tmp_path / "store"),
                                                       "--engine", "pyshacl", "--format", "json"])
     assert reference.exit_code == 1, reference.output

@@ -9,6 +9,7 @@ engines there on one case of each kind of shape.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -59,16 +60,22 @@ def test_good_graph_has_no_result_at_all() -> None:
     assert report.results == [], report.text()
 
 
-@pytest.mark.parametrize("engine", ON_EACH_ENGINE)
-@pytest.mark.parametrize("case", CONFORMING, ids=[c.name for c in CONFORMING])
+def on_each_engine(cases: list[Case]) -> Callable:
+    """Run a test for each case on each engine (pyshacl's runs marked slow)."""
+    def parametrized(test: Callable) -> Callable:
+        by_case = pytest.mark.parametrize("case", cases, ids=[c.name for c in cases])
+        return pytest.mark.parametrize("engine", ON_EACH_ENGINE)(by_case(test))
+    return parametrized
+
+
+@on_each_engine(CONFORMING)
 def test_conforming_change_has_no_result(case: Case, engine: str) -> None:
     report = ENGINES[engine](case)
     assert report.conforms
     assert report.results == [], report.text()
 
 
-@pytest.mark.parametrize("engine", ON_EACH_ENGINE)
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@on_each_engine(CASES)
 def test_bad_graph_is_caught_with_the_shape_message(case: Case, engine: str) -> None:
     report = ENGINES[engine](case)
     assert pairs(report) == case.expected, report.text()
