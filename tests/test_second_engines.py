@@ -34,8 +34,11 @@ def sparql_constraint_names() -> set[str]:
     return {_short(c) for c in shapes_graph().objects(None, SH.sparql)}
 
 
+SPARQL_NAMES = sparql_constraint_names()  # once: every worker sorts the cases at collection
+
+
 def uses_sparql(case: Case) -> bool:
-    return any(shape in sparql_constraint_names() for shape, _ in case.expected)
+    return any(shape in SPARQL_NAMES for shape, _ in case.expected)
 
 
 SPARQL_CASES = [c for c in CASES if uses_sparql(c)]
