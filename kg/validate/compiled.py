@@ -703,7 +703,10 @@ def report_of(store: ox.Store, shapes: Graph, checks: list[Check], found: list[F
     report_node = BNode()
     report.add((report_node, RDF.type, SH.ValidationReport))
     omitted: dict[tuple[str, str], int] = {}
-    written = _as_written(source, shapes) if source is not None else {}
+    # only a literal in a row can need its written form back (the look-up reads every literal)
+    literal_found = any(isinstance(v, Literal) for item in found for row in item.rows
+                        for v in row.values())
+    written = _as_written(source, shapes) if source is not None and literal_found else {}
     for item in found:
         for row in item.rows:
             _add(report, report_node, item.check, {k: written.get(v, v) for k, v in row.items()},
