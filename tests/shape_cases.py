@@ -7,6 +7,7 @@ short forms kg.validate.report prints. Shared by tests/test_shapes.py (pyshacl) 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +77,53 @@ class Case:
         costs more than pyshacl's run): never change it."""
         return _updated(self.update)
 
+    def touched(self) -> set[str]:
+        """The nodes the case names: in its update, or as a focus of its results."""
+        return ({ID + local for local in re.findall(r"<https://w3id\.org/unkg/id/([^>]+)>",
+                                                    self.update)}
+                | {focus for _, focus in self.expected})
+
+
+ID = "id:"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Cases that name no node in common, applied together to one copy of good.ttl: each is
+    caught as if alone, and nothing else is (every case alone runs too, in the slow tests).
+    One validation for a group costs what one case did: the fast loop checks every case so."""
+    cases: tuple[Case, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.cases[0].name} and {len(self.cases) - 1} more"
+
+    @property
+    def expected(self) -> frozenset[tuple[str, str]]:
+        return frozenset().union(*(c.expected for c in self.cases))
+
+    def severity(self, shape: str, focus: str) -> str:
+        return next(c.severity for c in self.cases if (shape, focus) in c.expected)
+
+    def shared(self) -> Graph:
+        """good.ttl changed by every case's update in turn, one graph for the session."""
+        return _updated(*(c.update for c in self.cases))
+
+
+def together(cases: list[Case]) -> list[Group]:
+    """The cases in groups whose members name disjoint nodes, each case in the first group it
+    fits (the same groups every run)."""
+    groups: list[tuple[set[str], list[Case]]] = []
+    for case in cases:
+        nodes = case.touched()
+        group = next((g for g in groups if not g[0] & nodes), None)
+        if group is None:
+            groups.append((set(), []))
+            group = groups[-1]
+        group[0].update(nodes)
+        group[1].append(case)
+    return [Group(tuple(members)) for _, members in groups]
+
 
 @cache
 def _good() -> Graph:
@@ -83,11 +131,13 @@ def _good() -> Graph:
 
 
 @cache
-def _updated(update: str) -> Graph:
-    """good.ttl parsed once per session, and each case's update run once on a copy of it: the
-    cases are validated by several engines, each with and without the ontology."""
+def _updated(*updates: str) -> Graph:
+    """good.ttl parsed once per session, and each case's update run once on a copy of it (a
+    group's, one after another): the cases are validated by several engines, each with and
+    without the ontology."""
     graph = _copy(_good())
-    graph.update(PREFIXES + update)
+    for update in updates:
+        graph.update(PREFIXES + update)
     return graph
 
 

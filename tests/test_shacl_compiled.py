@@ -5,11 +5,11 @@ kg.validate.report adds it, and the (shape, focus, severity) results must equal
 kg.validate.report's.
 
 What runs pyshacl (a quarter of a second a small graph, seconds on the shipped one) is marked
-`slow`, except one case for each kind of check (each constraint parameter by the kind of its
-path, and each SPARQL constraint) compared with the ontology, as `kg build` validates. Slow:
-every other case, with and without the ontology; the shipped graph; `kg validate --engine
-pyshacl` on a store; foci typed by a subclass. tests/test_shapes.py checks every
-case's results on the compiled engine in the fast loop; `bash scripts/test` runs them all."""
+`slow`, except the comparison on every shape case in groups (tests/shape_cases.py `together`:
+cases that name no node in common, applied to one graph), with the ontology, as `kg build`
+validates. Slow: every case alone, with and without the ontology; the shipped graph; `kg
+validate --engine pyshacl` on a store; foci typed by a subclass. `bash scripts/test` runs them
+all."""
 
 from __future__ import annotations
 
@@ -44,7 +44,17 @@ from kg.validate.sparql import (
     targeted_query,
 )
 from kg.validate.sparql import store_of as graph_store
-from tests.shape_cases import CASES, CONFORMING, GOOD, MISTAKES, Case, mistake_graph, reference
+from tests.shape_cases import (
+    CASES,
+    CONFORMING,
+    GOOD,
+    MISTAKES,
+    Case,
+    Group,
+    mistake_graph,
+    reference,
+    together,
+)
 
 ONTOLOGY = load_ontology()
 UNKGSH = "https://w3id.org/unkg/shapes#"
@@ -98,40 +108,14 @@ def test_good_fixture_has_no_result() -> None:
     assert assert_same(Graph().parse(GOOD, format="turtle")).results == []
 
 
-def representatives(cases: list[Case]) -> set[str]:
-    """The first case naming each kind of check the engine compiles: a SPARQL constraint by
-    itself, any other by each constraint parameter it declares (sh:minCount, sh:class, ...)
-    with the kind of its path (none, one property, or a complex path)."""
-    shapes = shapes_graph()
-    kept, seen = set(), set()
-    for case in cases:
-        kinds: set = set()
-        for shape, _ in case.expected:
-            node = URIRef(UNKGSH + shape.removeprefix("unkgsh:"))
-            if (node, RDF.type, SH.SPARQLConstraint) in shapes:
-                kinds.add(shape)
-                continue
-            path = shapes.value(node, SH.path)
-            path_kind = "none" if path is None else "one" if isinstance(path, URIRef) else "complex"
-            kinds |= {(p, path_kind) for p in shapes.predicates(node)
-                      if str(p).startswith(str(SH)) and p not in NOT_PARAMETERS}
-        if kinds - seen:
-            kept.add(case.name)
-            seen |= kinds
-    return kept
+@pytest.mark.parametrize("group", together(CASES) + together(CONFORMING), ids=lambda g: g.name)
+def test_cases_together_agree_with_pyshacl(group: Group) -> None:
+    # every case, in the groups tests/test_shapes.py checks (one validation a group)
+    assert_same(group.shared())
 
 
-NOT_PARAMETERS = {SH.path, SH.property, SH.sparql, SH.targetClass, SH.targetObjectsOf,
-                  SH.targetSubjectsOf, SH.targetNode, SH.severity, SH.message, SH.name,
-                  SH.description, SH.ignoredProperties}
-REPRESENTATIVE = representatives(CASES)
-
-
-EVERY_CASE = [pytest.param(c, id=c.name, marks=[] if c.name in REPRESENTATIVE
-                           else [pytest.mark.slow]) for c in CASES]
-
-
-@pytest.mark.parametrize("case", EVERY_CASE)
+@pytest.mark.slow  # the same cases one by one: 0.3 s of pyshacl each
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_case_agrees_with_pyshacl(case: Case) -> None:
     assert_same(case.shared())
 
@@ -145,6 +129,7 @@ def test_bad_case_agrees_without_the_ontology(case: Case) -> None:
     assert {(r.shape, r.focus) for r in report.results} == case.expected
 
 
+@pytest.mark.slow  # in the fast loop together (test_cases_together_agree_with_pyshacl)
 @pytest.mark.parametrize("case", CONFORMING, ids=[c.name for c in CONFORMING])
 def test_conforming_change_has_no_result(case: Case) -> None:
     assert assert_same(case.shared()).results == []

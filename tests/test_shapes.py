@@ -1,9 +1,10 @@
 """Each shape and SPARQL constraint catches its bad graph with its message; the good one passes.
 
-Every case runs on both engines: the compiled one (what `kg build` and `kg validate` run) and
-pyshacl, the reference. pyshacl's quarter of a second a case is marked `slow`: the fast loop
-checks every case on the compiled engine, and tests/test_shacl_compiled.py compares the two
-engines there on one case of each kind of shape.
+Every case runs alone on both engines: the compiled one (what `kg build` and `kg validate` run)
+and pyshacl, the reference. Those runs are marked `slow`. The fast loop checks every case on the
+compiled engine in groups: cases that name no node in common, applied to one graph, where each
+must be caught as if alone and nothing else may be (tests/shape_cases.py `together`); and
+tests/test_shacl_compiled.py compares the two engines on the same groups.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ from tests.shape_cases import (
     GOOD,
     MISTAKES,
     Case,
+    Group,
     mistake_graph,
     reference,
+    together,
 )
 
 UNKGSH = "https://w3id.org/unkg/shapes#"
@@ -38,7 +41,7 @@ UNKGSH = "https://w3id.org/unkg/shapes#"
 # engine name -> how it validates a case's graph (no ontology, as the cases are written)
 ENGINES = {"compiled": lambda case: validate_graph(case.shared()),
            "pyshacl": reference}  # validate(case.shared()), shared with test_shacl_compiled.py
-ON_EACH_ENGINE = [pytest.param("compiled"), pytest.param("pyshacl", marks=pytest.mark.slow)]
+ON_EACH_ENGINE = [pytest.param("compiled"), pytest.param("pyshacl")]
 
 
 def pairs(report: ValidationReport) -> set[tuple[str, str]]:
@@ -61,10 +64,10 @@ def test_good_graph_has_no_result_at_all() -> None:
 
 
 def on_each_engine(cases: list[Case]) -> Callable:
-    """Run a test for each case on each engine (pyshacl's runs marked slow)."""
+    """Run a test for each case alone on each engine: slow (the fast loop runs the groups)."""
     def parametrized(test: Callable) -> Callable:
         by_case = pytest.mark.parametrize("case", cases, ids=[c.name for c in cases])
-        return pytest.mark.parametrize("engine", ON_EACH_ENGINE)(by_case(test))
+        return pytest.mark.slow(pytest.mark.parametrize("engine", ON_EACH_ENGINE)(by_case(test)))
     return parametrized
 
 
@@ -84,6 +87,23 @@ def test_bad_graph_is_caught_with_the_shape_message(case: Case, engine: str) -> 
     assert report.conforms is False  # SHACL: any result, a warning too
     for result in report.results:
         assert result.message.startswith(declared_message(result.shape)), result
+
+
+@pytest.mark.parametrize("group", together(CASES), ids=lambda g: g.name)
+def test_cases_naming_other_nodes_are_caught_together(group: Group) -> None:
+    report = validate_graph(group.shared())
+    assert pairs(report) == group.expected, report.text()
+    for result in report.results:
+        assert result.severity == group.severity(result.shape, result.focus), result
+        assert result.message.startswith(declared_message(result.shape)), result
+    violations = any(c.severity == "Violation" for c in group.cases)
+    assert (report.passes, report.conforms) == (not violations, False)
+
+
+@pytest.mark.parametrize("group", together(CONFORMING), ids=lambda g: g.name)
+def test_conforming_changes_together_have_no_result(group: Group) -> None:
+    report = validate_graph(group.shared())
+    assert report.conforms and report.results == [], report.text()
 
 
 def test_every_shape_and_constraint_has_a_failing_case() -> None:

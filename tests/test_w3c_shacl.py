@@ -91,6 +91,7 @@ def _reference(entry: Entry) -> object:
                         if reason else [])
 
 
+@pytest.mark.slow  # the reference engine's own conformance: the compiled engine's runs above
 @pytest.mark.parametrize("entry", [_reference(e) for e in ENTRIES])
 def test_pyshacl_reference(entry: Entry) -> None:
     if entry.fails:

@@ -29,7 +29,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Variable
 
-from kg.model.terms import to_oxigraph, to_rdflib
+from kg.model.terms import OxigraphTerms, to_rdflib
 
 THIS = re.compile(r"\$this\b")
 THIS_VAR = Variable("this")
@@ -394,7 +394,8 @@ def store_of(graph: Graph) -> ox.Store:
     """An in-memory store holding `graph`, its blank nodes under the same labels (so that a
     report names the graph's own nodes, as pyshacl does)."""
     store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
+    term = OxigraphTerms()  # the same IRIs recur in every triple
+    store.extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph)
     return store
 
 
