@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from kg.emit.facts import Facts
+from kg.emit.facts import Facts, read_facts
 from kg.emit.record import emit_bodies, emit_official_record
 from kg.errors import CuratorError
 from kg.ingest.sources import emit_source, load_sources
@@ -326,7 +326,8 @@ def _load(project: Path, ontology: Graph, official: Graph | None) -> None:
     """What `kg build` reads, as build_graph reads it, without what no loader does (the
     entailment); the official record is emitted again only when a voting file changed."""
     sources = load_sources(project)
-    Facts(project, sources, official or _official(sources), ontology).emit(Graph())
+    records = read_facts(project)
+    Facts(records, sources, official or _official(sources), ontology).emit(Graph())
 
 
 def _timeout(signum: int, frame: object) -> None:

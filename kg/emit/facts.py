@@ -98,11 +98,13 @@ class Record:
 class Facts:
     """The curated records of a project, checked and turned into triples."""
 
-    def __init__(self, root: Path, sources: dict[str, Source], official: Graph,
+    def __init__(self, records: list[Record], sources: dict[str, Source], official: Graph,
                  ontology: Graph):
+        """`records` as read_facts reads them; `official` holds the official record's states
+        and resolutions, which the records name."""
         self.sources = sources
         self.ontology = ontology
-        self.records = _read_records(root)
+        self.records = records
         self.refs: dict[str, URIRef] = {
             f"state:{iso3}": state_iri(str(iso3)) for iso3 in official.objects(None, UNKG.iso3)}
         for body in BODIES:
@@ -119,13 +121,7 @@ class Facts:
     # -- pass one: what each record defines -------------------------------------------------
 
     def _register(self) -> None:
-        seen: dict[str, Record] = {}
         for record in self.records:
-            self._check_fields(record)
-            if record.id in seen:
-                raise record.error(f"id {record.id!r} is also used by {seen[record.id].file} "
-                                   f"{seen[record.id].where}; ids must be unique")
-            seen[record.id] = record
             prefix = record.spec.ref_prefix
             if record.kind == "resolution":
                 symbol = str(record.data["symbol"])
@@ -140,55 +136,6 @@ class Facts:
                 self.refs[f"{prefix}:{record.id}"] = entity_iri(prefix, record.id)
                 if record.data.get("name"):
                     self.names[entity_iri(prefix, record.id)] = str(record.data["name"])
-
-    def _check_fields(self, record: Record) -> None:
-        if not isinstance(record.data, dict):
-            raise CuratorError("each record must be a mapping of fields", file=record.file)
-        if not record.id:
-            raise record.error("missing field 'id'")
-        if not ID_PATTERN.match(record.id) and record.kind != "vote-event":
-            raise record.error("an id uses lower-case letters, digits and single hyphens")
-        for value in (record.id, record.data.get("symbol")):
-            if record.kind in ("vote-event", "resolution") and isinstance(value, str) and (
-                    not SYMBOL_PATTERN.match(value)):
-                raise record.error(f"{value!r} is not a UN symbol or id (letters, digits and "
-                                   "/ . - ( ) and spaces, e.g. A/RES/ES-11/7)")
-        if record.kind not in FACT_KINDS:
-            raise record.error(f"unknown kind {record.kind!r}; use one of "
-                               f"{', '.join(sorted(FACT_KINDS))}")
-        required = set(record.spec.required)
-        fields = set(record.data) - {LINE}
-        # A misspelt field is reported as such first: it is also why a required one is missing.
-        allowed = set(record.spec.fields) | set(COMMON)
-        for name in sorted(fields - allowed):
-            hint = difflib.get_close_matches(name, allowed, n=1)
-            raise record.error(f"unknown field {name!r}" +
-                               (f"; did you mean {hint[0]!r}?" if hint else ""))
-        for name in sorted(required - fields):
-            raise record.error(f"missing field {name!r} (a {record.kind} needs "
-                               f"{', '.join(sorted(required))})")
-        for name in sorted(fields):
-            _check_type(record, name, record.data[name], required)
-        if record.spec.needs_evidence and not record.list("evidence"):
-            raise record.error("no evidence: add at least one {source, quote} from an article")
-        self._check_numbers(record)
-
-    def _check_numbers(self, record: Record) -> None:
-        """A count must appear in the record's quoted words (digits or words): a tally of
-        93,000,000 cannot stand on "93 votes in favor"."""
-        quotes = [str(item.get("quote", "")) for item in record.list("evidence")
-                  if isinstance(item, dict)]
-        if not quotes:
-            return
-        for name in sorted(n for n in record.data if FIELD_TYPES.get(n) in (COUNT, COUNT_FROM_1)):
-            value = record.data[name]
-            if value is None:
-                continue
-            if not any(appears_in(value, quote) for quote in quotes):
-                raise record.error(
-                    f"{name}: {value} does not appear in the quoted words (as digits or "
-                    f"words); check the number against the quote, or quote the words that "
-                    f"give it")
 
     # -- references -----------------------------------------------------------------------
 
@@ -576,7 +523,10 @@ class Facts:
         return [iri]
 
 
-def _read_records(root: Path) -> list[Record]:
+def read_facts(root: Path) -> list[Record]:
+    """Every record of the project's facts files, each checked by itself (its fields, their
+    types, ids unique): what needs no other data, so that `kg build` reports a curator's typo
+    before it reads the voting files. References are resolved when the records are emitted."""
     records = []
     for path in sorted((root / "facts").glob("*.yaml")):
         if path.name == LEFT_OUT:
@@ -593,8 +543,64 @@ def _read_records(root: Path) -> list[Record]:
             raise CuratorError("a facts file is a list of records (each starting with '- id:')",
                                file=display)
         records.extend(Record(item, display) for item in data)
+    seen: dict[str, Record] = {}
+    for record in records:
+        _check_fields(record)
+        if record.id in seen:
+            raise record.error(f"id {record.id!r} is also used by {seen[record.id].file} "
+                               f"{seen[record.id].where}; ids must be unique")
+        seen[record.id] = record
     return records
 
+
+def _check_fields(record: Record) -> None:
+    if not isinstance(record.data, dict):
+        raise CuratorError("each record must be a mapping of fields", file=record.file)
+    if not record.id:
+        raise record.error("missing field 'id'")
+    if not ID_PATTERN.match(record.id) and record.kind != "vote-event":
+        raise record.error("an id uses lower-case letters, digits and single hyphens")
+    for value in (record.id, record.data.get("symbol")):
+        if record.kind in ("vote-event", "resolution") and isinstance(value, str) and (
+                not SYMBOL_PATTERN.match(value)):
+            raise record.error(f"{value!r} is not a UN symbol or id (letters, digits and "
+                               "/ . - ( ) and spaces, e.g. A/RES/ES-11/7)")
+    if record.kind not in FACT_KINDS:
+        raise record.error(f"unknown kind {record.kind!r}; use one of "
+                           f"{', '.join(sorted(FACT_KINDS))}")
+    required = set(record.spec.required)
+    fields = set(record.data) - {LINE}
+    # A misspelt field is reported as such first: it is also why a required one is missing.
+    allowed = set(record.spec.fields) | set(COMMON)
+    for name in sorted(fields - allowed):
+        hint = difflib.get_close_matches(name, allowed, n=1)
+        raise record.error(f"unknown field {name!r}" +
+                           (f"; did you mean {hint[0]!r}?" if hint else ""))
+    for name in sorted(required - fields):
+        raise record.error(f"missing field {name!r} (a {record.kind} needs "
+                           f"{', '.join(sorted(required))})")
+    for name in sorted(fields):
+        _check_type(record, name, record.data[name], required)
+    if record.spec.needs_evidence and not record.list("evidence"):
+        raise record.error("no evidence: add at least one {source, quote} from an article")
+    _check_numbers(record)
+
+def _check_numbers(record: Record) -> None:
+    """A count must appear in the record's quoted words (digits or words): a tally of
+    93,000,000 cannot stand on "93 votes in favor"."""
+    quotes = [str(item.get("quote", "")) for item in record.list("evidence")
+              if isinstance(item, dict)]
+    if not quotes:
+        return
+    for name in sorted(n for n in record.data if FIELD_TYPES.get(n) in (COUNT, COUNT_FROM_1)):
+        value = record.data[name]
+        if value is None:
+            continue
+        if not any(appears_in(value, quote) for quote in quotes):
+            raise record.error(
+                f"{name}: {value} does not appear in the quoted words (as digits or "
+                f"words); check the number against the quote, or quote the words that "
+                f"give it")
 
 def _check_type(record: Record, name: str, value: Any, required: set[str]) -> None:
     """Each field's type, so nothing is read as what it is not (a mapping as a name, 0 as 1)."""

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.emit.entailment import Entailment
-from kg.emit.facts import Facts
+from kg.emit.facts import Facts, read_facts
 from kg.emit.record import emit_bodies, emit_former_states, emit_official_record
 from kg.errors import CuratorError
 from kg.ingest.former_states import load_former_states
@@ -71,6 +71,7 @@ def build_graph(root: Path) -> BuildResult:
     """Everything the project's data says, as one RDF graph (not yet validated)."""
     ontology = load_ontology()
     sources = load_sources(root)
+    records = read_facts(root)  # a curator's typo stops the build here, before the voting files
     graph = Graph(store="SimpleMemory")  # no named graphs here: rdflib's plain store adds 2x faster
     bind_prefixes(graph)
     emit_bodies(graph)
@@ -79,7 +80,7 @@ def build_graph(root: Path) -> BuildResult:
         if source.is_table:
             emit_official_record(graph, source)
     emit_former_states(graph, load_former_states(root))
-    Facts(root, sources, graph, ontology).emit(graph)
+    Facts(records, sources, graph, ontology).emit(graph)
     Entailment.of(ontology).add_to(graph)  # the standard types and properties, for any reader
     return BuildResult(graph, ontology, root)
 
