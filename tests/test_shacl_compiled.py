@@ -44,17 +44,8 @@ from kg.validate.sparql import (
     targeted_query,
 )
 from kg.validate.sparql import store_of as graph_store
-from tests.shape_cases import (
-    CASES,
-    CONFORMING,
-    GOOD,
-    MISTAKES,
-    Case,
-    Group,
-    mistake_graph,
-    reference,
-    together,
-)
+from tests import shape_cases
+from tests.shape_cases import CASES, CONFORMING, GOOD, MISTAKES, Case, mistake_graph, reference
 
 ONTOLOGY = load_ontology()
 UNKGSH = "https://w3id.org/unkg/shapes#"
@@ -108,8 +99,9 @@ def test_good_fixture_has_no_result() -> None:
     assert assert_same(Graph().parse(GOOD, format="turtle")).results == []
 
 
-@pytest.mark.parametrize("group", together(CASES) + together(CONFORMING), ids=lambda g: g.name)
-def test_cases_together_agree_with_pyshacl(group: Group) -> None:
+@pytest.mark.parametrize("group", shape_cases.together(CASES) + shape_cases.together(CONFORMING),
+                         ids=lambda g: g.name)
+def test_cases_together_agree_with_pyshacl(group: shape_cases.Group) -> None:
     # every case, in the groups tests/test_shapes.py checks (one validation a group)
     assert_same(group.shared())
 
