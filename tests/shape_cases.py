@@ -19,6 +19,7 @@ from kg.validate.report import ValidationReport, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 GOOD = FIXTURES / "good.ttl"
+ID = "id:"  # the short form of a node IRI in the reports
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -82,9 +83,6 @@ class Case:
         return ({ID + local for local in re.findall(r"<https://w3id\.org/unkg/id/([^>]+)>",
                                                     self.update)}
                 | {focus for _, focus in self.expected})
-
-
-ID = "id:"
 
 
 @dataclass(frozen=True)
@@ -158,7 +156,7 @@ def reference(case: Case) -> ValidationReport:
 
 
 def case(name: str, update: str, *pairs: tuple[str, str], severity: str = "Violation") -> Case:
-    return Case(name, update, frozenset(("unkgsh:" + s, "id:" + f) for s, f in pairs), severity)
+    return Case(name, update, frozenset(("unkgsh:" + s, ID + f) for s, f in pairs), severity)
 
 
 def property_cases(node: str, shape: str, *rows: tuple) -> list[Case]:

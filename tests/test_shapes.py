@@ -41,7 +41,6 @@ UNKGSH = "https://w3id.org/unkg/shapes#"
 # engine name -> how it validates a case's graph (no ontology, as the cases are written)
 ENGINES = {"compiled": lambda case: validate_graph(case.shared()),
            "pyshacl": reference}  # validate(case.shared()), shared with test_shacl_compiled.py
-ON_EACH_ENGINE = [pytest.param("compiled"), pytest.param("pyshacl")]
 
 
 def pairs(report: ValidationReport) -> set[tuple[str, str]]:
@@ -67,7 +66,7 @@ def on_each_engine(cases: list[Case]) -> Callable:
     """Run a test for each case alone on each engine: slow (the fast loop runs the groups)."""
     def parametrized(test: Callable) -> Callable:
         by_case = pytest.mark.parametrize("case", cases, ids=[c.name for c in cases])
-        return pytest.mark.slow(pytest.mark.parametrize("engine", ON_EACH_ENGINE)(by_case(test)))
+        return pytest.mark.slow(pytest.mark.parametrize("engine", list(ENGINES))(by_case(test)))
     return parametrized
 
 

@@ -585,6 +585,7 @@ def _check_fields(record: Record) -> None:
         raise record.error("no evidence: add at least one {source, quote} from an article")
     _check_numbers(record)
 
+
 def _check_numbers(record: Record) -> None:
     """A count must appear in the record's quoted words (digits or words): a tally of
     93,000,000 cannot stand on "93 votes in favor"."""
@@ -601,6 +602,7 @@ def _check_numbers(record: Record) -> None:
                 f"{name}: {value} does not appear in the quoted words (as digits or "
                 f"words); check the number against the quote, or quote the words that "
                 f"give it")
+
 
 def _check_type(record: Record, name: str, value: Any, required: set[str]) -> None:
     """Each field's type, so nothing is read as what it is not (a mapping as a name, 0 as 1)."""
